@@ -1,0 +1,76 @@
+// NodeResourcesBalancedAllocation: prefers nodes where, with the pod, the requested fractions of the
+// resources (cpu and memory by default) are close to each other. Score = (1 − std dev) × 100, with
+// fractions capped at 1. Uses real requests (no stand-ins); skips pods that request none of them.
+import type { Problem } from '../src/api/problem.js';
+import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
+import { SKIP, SUCCESS } from '../src/framework/status.js';
+import type { Snapshot } from '../src/snapshot/snapshot.js';
+import { parseResourceSpecs, type ResourceSpec, scoredResources } from './node-resources-fit.js';
+
+export const NAME = 'NodeResourcesBalancedAllocation';
+
+export interface BalancedAllocationArgs {
+  resources: ResourceSpec[];
+}
+
+type Scored = ReturnType<typeof scoredResources>;
+
+interface ScoreState {
+  resources: Scored;
+  fractions: Float64Array;
+}
+
+export function balancedScore(snap: Snapshot, s: ScoreState, node: number): number {
+  let count = 0;
+  let total = 0;
+  for (const r of s.resources) {
+    const alloc = r.id < snap.allocatable.length ? snap.allocatable[r.id][node] : 0;
+    if (alloc === 0) continue;
+    const req = (r.id < snap.requested.length ? snap.requested[r.id][node] : 0) + r.podRequest;
+    const f = Math.min(req / alloc, 1);
+    s.fractions[count++] = f;
+    total += f;
+  }
+  let std = 0;
+  if (count === 2) {
+    std = Math.abs((s.fractions[0] - s.fractions[1]) / 2);
+  } else if (count > 2) {
+    const mean = total / count;
+    let sum = 0;
+    for (let i = 0; i < count; i++) sum += (s.fractions[i] - mean) * (s.fractions[i] - mean);
+    std = Math.sqrt(sum / count);
+  }
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+function parseArgs(raw: unknown, path: string): { args: BalancedAllocationArgs; problems: Problem[] } {
+  const problems: Problem[] = [];
+  if (raw === undefined || raw === null)
+    return { args: { resources: parseResourceSpecs(undefined, path, problems) }, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return { args: { resources: [] }, problems: [{ code: 'type', path, message: 'expected an object' }] };
+  const resources = parseResourceSpecs((raw as { resources?: unknown }).resources, `${path}.resources`, problems);
+  return { args: { resources }, problems };
+}
+
+export default definePlugin<BalancedAllocationArgs>({
+  name: NAME,
+  description: 'Prefers nodes whose cpu and memory would be equally allocated with the pod.',
+  parseArgs,
+  create(args) {
+    return {
+      name: NAME,
+      preScore(cycle: Cycle) {
+        const resources = scoredResources(cycle, args.resources, true);
+        // Best-effort pods (no request for any scored resource) are not scored (v1.34+).
+        if (resources.every((r) => r.podRequest === 0)) return { code: SKIP };
+        return { code: SUCCESS, state: { resources, fractions: new Float64Array(resources.length) } };
+      },
+      score: (cycle: Cycle, state: ScoreState, node: number) => balancedScore(cycle.snapshot, state, node),
+      scoreBatch(cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
+        const snap = cycle.snapshot;
+        for (let i = 0; i < count; i++) scores[i] = balancedScore(snap, state, nodes[i]);
+      },
+    };
+  },
+});

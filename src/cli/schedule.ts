@@ -1,0 +1,58 @@
+// berth schedule: place a snapshot's pending pods one by one, as kube-scheduler would.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { formatProblem } from '../api/problem.js';
+import { runCommand } from './run.js';
+
+export function register(program: Command): void {
+  program
+    .command('schedule')
+    .description("schedule a snapshot's pending pods in queue order, each assumed before the next")
+    .requiredOption('--snapshot <file>', 'cluster snapshot: the conformance case format, manifests, or a directory')
+    .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1)')
+    .option('--profile <name>', 'schedulerName of the profile to use (default: the first)')
+    .addOption(
+      new Option('--tie-break <how>', 'among top-scoring nodes').choices(['random', 'first']).default('random'),
+    )
+    .option('--seed <n>', 'seed for random tie-breaks', '1')
+    .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('table'))
+    .option('--plugin <module...>', "ES module(s) exporting custom plugins, enabled by name in the config's profiles")
+    .option('--strict', 'report unknown fields in the snapshot as errors')
+    .action((opts) => runCommand(() => schedule(opts)));
+}
+
+interface ScheduleOptions {
+  snapshot: string;
+  config?: string;
+  profile?: string;
+  tieBreak: 'random' | 'first';
+  seed: string;
+  output: 'json' | 'table';
+  plugin?: string[];
+  strict?: boolean;
+}
+
+async function schedule(opts: ScheduleOptions): Promise<void> {
+  const [{ loadCluster }, { readSchedulerConfig, chooseProfile }, { builtinRegistry }, { scheduleAll }, { parseSeed }] =
+    await Promise.all([
+      import('../load/load.js'),
+      import('../framework/config-file.js'),
+      import('../../plugins/index.js'),
+      import('../engine/schedule-all.js'),
+      import('./options.js'),
+    ]);
+  const seed = parseSeed(opts.seed);
+  const registry = builtinRegistry();
+  for (const path of opts.plugin ?? []) await registry.loadModule(path);
+  const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
+  const profile = chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
+  const { cluster, warnings } = await loadCluster([opts.snapshot], { strict: opts.strict });
+  for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+  const output = scheduleAll(cluster, profile, { tieBreak: opts.tieBreak, seed, explain: true });
+  if (opts.output === 'json') {
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+  } else {
+    const { formatScheduleTable } = await import('../report/schedule-table.js');
+    process.stdout.write(formatScheduleTable(output));
+  }
+}

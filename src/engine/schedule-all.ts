@@ -1,0 +1,55 @@
+// Sequential scheduling of a snapshot's pending pods: queue order (PrioritySort: higher priority
+// first, then input order), each pod assumed on its node before the next. Results come back in
+// input order, so they line up with the input file.
+
+import { hasPersistentVolumeClaims, VOLUMES_NOT_MODELLED } from '../../plugins/volume-plugins.js';
+import type { ClusterSnapshot } from '../api/types.js';
+import type { Profile } from '../framework/profile.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import type { PodResult, ProfileSummary, ScheduleOutput } from './result.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+
+export const KUBERNETES_VERSION = 'v1.35.4';
+
+export function summarizeProfile(profile: Profile): ProfileSummary {
+  const scoreWeights: Record<string, number> = {};
+  for (const s of [...profile.score].sort((a, b) => a.plugin.name.localeCompare(b.plugin.name))) {
+    scoreWeights[s.plugin.name] = s.weight;
+  }
+  return {
+    schedulerName: profile.schedulerName,
+    preFilter: profile.preFilter.map((p) => p.name),
+    filter: profile.filter.map((p) => p.name),
+    preScore: profile.preScore.map((p) => p.name),
+    scoreWeights,
+    scoreOrder: profile.score.map((s) => s.plugin.name),
+    percentageOfNodesToScore: profile.percentageOfNodesToScore,
+  };
+}
+
+export function scheduleAll(cluster: ClusterSnapshot, profile: Profile, options: SchedulerOptions): ScheduleOutput {
+  const snapshot = new Snapshot(cluster);
+  const scheduler = new Scheduler(profile, snapshot, options);
+  const pending = cluster.pendingPods.map((p) => snapshot.podInfo(p));
+  const order = pending.map((_, i) => i).sort((a, b) => pending[b].priority - pending[a].priority || a - b);
+  const results: PodResult[] = new Array(pending.length);
+  for (const i of order) {
+    const info = pending[i];
+    if ((info.pod.spec.schedulingGates?.length ?? 0) > 0) {
+      results[i] = {
+        pod: info.key,
+        preFilter: { code: 'Success' },
+        feasibleNodes: [],
+        filterFailures: {},
+        bestNodes: [],
+        gated: true,
+      };
+      continue;
+    }
+    const result = scheduler.scheduleOne(info);
+    if (hasPersistentVolumeClaims(info.pod)) result.notes = [VOLUMES_NOT_MODELLED];
+    if (result.chosenNode !== undefined) snapshot.bind(info, snapshot.nodeIndex.get(result.chosenNode)!);
+    results[i] = result;
+  }
+  return { kubernetesVersion: KUBERNETES_VERSION, engine: 'berth', profile: summarizeProfile(profile), results };
+}

@@ -1,0 +1,343 @@
+// One scheduling cycle, as kube-scheduler's framework runs it: PreFilter once, Filter per node in
+// profile order (a node's first failing plugin decides), PreScore and Score over the feasible
+// nodes, NormalizeScore, weighted totals, and a winner among the top totals. The per-node loops
+// read typed arrays and reuse buffers; the explanation (per-node failures and per-plugin scores)
+// is built only when asked for.
+import type { Cycle, Plugin } from '../framework/plugin.js';
+import { MAX_NODE_SCORE } from '../framework/plugin.js';
+import type { Profile } from '../framework/profile.js';
+import { type Code, codeName, SKIP, SUCCESS } from '../framework/status.js';
+import type { PodInfo } from '../snapshot/pod-info.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import type { FilterFailure, NodeScore, PodResult } from './result.js';
+import { Rng } from './rng.js';
+
+export type TieBreak = 'first' | 'random';
+
+export interface SchedulerOptions {
+  tieBreak: TieBreak;
+  seed: number;
+  /** Build per-node failures and per-plugin scores (the conformance output). */
+  explain: boolean;
+}
+
+/** kube-scheduler's floor on how many feasible nodes to look for before stopping early. */
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE = 5;
+
+/** How many feasible nodes to find before scoring (upstream numFeasibleNodesToFind). */
+export function numFeasibleNodesToFind(percentage: number, numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let pct = percentage;
+  if (pct === 0) {
+    pct = 50 - Math.trunc(numAllNodes / 125);
+    if (pct < MIN_FEASIBLE_NODES_PERCENTAGE) pct = MIN_FEASIBLE_NODES_PERCENTAGE;
+  }
+  const n = Math.trunc((numAllNodes * pct) / 100);
+  return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
+}
+
+const NO_PLUGIN = -1;
+/** Nodes filtered per batch: large enough to amortise calls, small enough for sampling. */
+const CHUNK = 512;
+
+export class Scheduler {
+  readonly profile: Profile;
+  readonly snapshot: Snapshot;
+  readonly options: SchedulerOptions;
+  private readonly rng: Rng;
+  /** Where the next cycle starts looking, so sampling spreads over the cluster. */
+  private nextStartNodeIndex = 0;
+  /** Per node: index in profile.filter of the plugin that rejected it, and its code. */
+  private failedPlugin = new Int16Array(0);
+  private failedCode = new Uint8Array(0);
+  private readonly filterIndex = new Map<Plugin, number>();
+  private readonly chunkNodes = new Int32Array(CHUNK);
+  private readonly chunkCodes = new Uint8Array(CHUNK);
+
+  constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
+    this.profile = profile;
+    this.snapshot = snapshot;
+    this.options = options;
+    this.rng = new Rng(options.seed);
+    profile.filter.forEach((p, i) => {
+      this.filterIndex.set(p, i);
+    });
+  }
+
+  /**
+   * Schedules one pod against the snapshot; the caller decides whether to assume it.
+   * `only` restricts the cycle to these nodes (an extender request's node list): every one of
+   * them is filtered, whatever percentageOfNodesToScore says.
+   */
+  scheduleOne(pod: PodInfo, only?: Int32Array): PodResult {
+    const snap = this.snapshot;
+    const profile = this.profile;
+    const cycle: Cycle = { pod, snapshot: snap };
+    const explain = this.options.explain;
+    const nodeCount = snap.nodeCount;
+    if (this.failedPlugin.length < nodeCount) {
+      this.failedPlugin = new Int16Array(nodeCount * 2);
+      this.failedCode = new Uint8Array(nodeCount * 2);
+    }
+    const result: PodResult = {
+      pod: pod.key,
+      preFilter: { code: 'Success' },
+      feasibleNodes: [],
+      filterFailures: {},
+      bestNodes: [],
+    };
+
+    // ---- PreFilter ----------------------------------------------------------------------------
+    const filters = profile.filter;
+    const filterStates: unknown[] = new Array(filters.length);
+    const filterSkipped: boolean[] = new Array(filters.length).fill(false);
+    let narrowed: Int32Array | null = null;
+    const narrowedBy: string[] = [];
+    for (const plugin of profile.preFilter) {
+      const r = plugin.preFilter!(cycle);
+      const fi = this.filterIndex.get(plugin);
+      if (r.code === SKIP) {
+        if (fi !== undefined) filterSkipped[fi] = true;
+        continue;
+      }
+      if (r.code !== SUCCESS) return this.rejectAll(result, plugin.name, r.code, r.reasons ?? []);
+      if (fi !== undefined) filterStates[fi] = r.state;
+      if (r.nodes) {
+        narrowed = narrowed ? intersect(narrowed, r.nodes) : r.nodes;
+        narrowedBy.push(plugin.name);
+      }
+    }
+    // Filter plugins outside the preFilter list still get their per-pod state.
+    filters.forEach((plugin, i) => {
+      if (filterStates[i] !== undefined || filterSkipped[i] || !plugin.preFilter) return;
+      if (profile.preFilter.includes(plugin)) return;
+      const r = plugin.preFilter(cycle);
+      if (r.code === SKIP) filterSkipped[i] = true;
+      else filterStates[i] = r.state;
+    });
+    if (narrowed) result.preFilterNodeNames = Array.from(narrowed, (n) => snap.nodeNames[n]);
+
+    // ---- Filter -------------------------------------------------------------------------------
+    // Nodes go through the filters a chunk at a time, plugin by plugin, each plugin seeing only the
+    // nodes every earlier plugin passed: the same first-failing plugin per node as a node-by-node
+    // walk, with each plugin's loop kept inside the plugin. Sampling stops at the exact node that
+    // completes the quota, as upstream's walk would.
+    if (only) narrowed = narrowed ? intersect(only, narrowed) : only;
+    const candidates = narrowed ?? null;
+    const numCandidates = candidates ? candidates.length : nodeCount;
+    const toFind = only ? numCandidates : numFeasibleNodesToFind(profile.percentageOfNodesToScore, numCandidates);
+    const feasible = new Int32Array(Math.min(toFind, numCandidates));
+    let found = 0;
+    let processed = 0;
+    const start = numCandidates > 0 ? this.nextStartNodeIndex % numCandidates : 0;
+    const active = filters.filter((_, f) => !filterSkipped[f]);
+    const activeIndex = active.map((p) => this.filterIndex.get(p)!);
+    const activeStates = activeIndex.map((f) => filterStates[f]);
+    const chunk = this.chunkNodes;
+    const codes = this.chunkCodes;
+    const failedPlugin = this.failedPlugin;
+    const failedCode = this.failedCode;
+    for (let pos = 0; pos < numCandidates && found < toFind; pos += CHUNK) {
+      const len = Math.min(CHUNK, numCandidates - pos);
+      for (let i = 0; i < len; i++) {
+        const slot = (start + pos + i) % numCandidates;
+        chunk[i] = candidates ? candidates[slot] : slot;
+      }
+      let alive = len;
+      for (let a = 0; a < active.length && alive > 0; a++) {
+        const plugin = active[a];
+        const state = activeStates[a];
+        if (plugin.filterBatch) plugin.filterBatch(cycle, state, chunk, alive, codes);
+        else for (let i = 0; i < alive; i++) codes[i] = plugin.filter!(cycle, state, chunk[i]);
+        let kept = 0;
+        for (let i = 0; i < alive; i++) {
+          const node = chunk[i];
+          if (codes[i] === SUCCESS) chunk[kept++] = node;
+          else {
+            failedPlugin[node] = activeIndex[a];
+            failedCode[node] = codes[i];
+          }
+        }
+        alive = kept;
+      }
+      // Survivors, in walk order; stop at the one that completes the quota.
+      processed = pos + len;
+      for (let i = 0; i < alive; i++) {
+        const node = chunk[i];
+        failedPlugin[node] = NO_PLUGIN;
+        feasible[found++] = node;
+        if (found === toFind) {
+          processed = pos + this.walkPosition(node, candidates, start, pos, len, numCandidates) + 1;
+          break;
+        }
+      }
+    }
+    if (nodeCount > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % nodeCount;
+    const feasibleNodes = feasible.subarray(0, found);
+
+    // Failures: every node not feasible, with the plugin that rejected it.
+    if (explain || found === 0) {
+      const inCandidates = candidates ? new Set(candidates) : null;
+      for (let i = 0; i < processed; i++) {
+        const slot = (start + i) % numCandidates;
+        const node = candidates ? candidates[slot] : slot;
+        const fi = failedPlugin[node];
+        if (fi === NO_PLUGIN) continue;
+        const plugin = filters[fi];
+        const code = failedCode[node] as Code;
+        result.filterFailures[snap.nodeNames[node]] = {
+          plugin: plugin.name,
+          code: codeName(code),
+          reasons: plugin.filterReasons ? plugin.filterReasons(cycle, filterStates[fi], node) : [],
+        };
+      }
+      if (inCandidates && narrowedBy.length > 0) {
+        const reason = `node(s) didn't satisfy plugin(s) [${narrowedBy.sort().join(', ')}]`;
+        for (let n = 0; n < nodeCount; n++) {
+          if (inCandidates.has(n) || (only && !only.includes(n))) continue;
+          result.filterFailures[snap.nodeNames[n]] = {
+            plugin: narrowedBy[0],
+            code: 'UnschedulableAndUnresolvable',
+            reasons: [reason],
+          };
+        }
+      }
+    }
+    result.feasibleNodes = Array.from(feasibleNodes, (n) => snap.nodeNames[n]);
+
+    if (found === 0) {
+      result.message = summarize(nodeCount, result.filterFailures);
+      return result;
+    }
+    if (found === 1) {
+      result.chosenNode = snap.nodeNames[feasibleNodes[0]];
+      result.bestNodes = [result.chosenNode];
+      result.scoringSkippedBecauseSingleFeasibleNode = true;
+      return result;
+    }
+    return this.scoreAndSelect(cycle, feasibleNodes, result);
+  }
+
+  private scoreAndSelect(cycle: Cycle, feasible: Int32Array, result: PodResult): PodResult {
+    const snap = this.snapshot;
+    const profile = this.profile;
+    const explain = this.options.explain;
+    const scorePlugins = profile.score;
+
+    // ---- PreScore -----------------------------------------------------------------------------
+    const states = new Map<Plugin, unknown>();
+    const skipped = new Set<Plugin>();
+    for (const plugin of profile.preScore) {
+      const r = plugin.preScore!(cycle, feasible);
+      if (r.code === SKIP) skipped.add(plugin);
+      else states.set(plugin, r.state);
+    }
+    for (const { plugin } of scorePlugins) {
+      if (states.has(plugin) || skipped.has(plugin) || !plugin.preScore || profile.preScore.includes(plugin)) continue;
+      const r = plugin.preScore(cycle, feasible);
+      if (r.code === SKIP) skipped.add(plugin);
+      else states.set(plugin, r.state);
+    }
+
+    // ---- Score, NormalizeScore, weights -------------------------------------------------------
+    const totals = new Float64Array(feasible.length);
+    const nodeScores: Record<string, NodeScore> | null = explain ? {} : null;
+    if (nodeScores) for (const n of feasible) nodeScores[snap.nodeNames[n]] = { plugins: {}, total: 0 };
+    const scores = new Float64Array(feasible.length);
+    for (const { plugin, weight } of scorePlugins) {
+      if (skipped.has(plugin)) continue;
+      const state = states.get(plugin);
+      if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, feasible, feasible.length, scores);
+      else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score!(cycle, state, feasible[i]);
+      const raw = explain ? Float64Array.from(scores) : null;
+      if (plugin.normalizeScore) plugin.normalizeScore(cycle, state, feasible, scores);
+      for (let i = 0; i < feasible.length; i++) {
+        const s = scores[i];
+        if (s < 0 || s > MAX_NODE_SCORE) {
+          throw new Error(
+            `plugin ${plugin.name} returned score ${s} for node ${snap.nodeNames[feasible[i]]}, outside 0..100`,
+          );
+        }
+        totals[i] += s * weight;
+      }
+      if (nodeScores && raw) {
+        for (let i = 0; i < feasible.length; i++) {
+          nodeScores[snap.nodeNames[feasible[i]]].plugins[plugin.name] = {
+            raw: raw[i],
+            normalized: scores[i],
+            weight,
+            weighted: scores[i] * weight,
+          };
+        }
+      }
+    }
+
+    // ---- Select -------------------------------------------------------------------------------
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < totals.length; i++) if (totals[i] > max) max = totals[i];
+    let chosen = -1;
+    let ties = 0;
+    const best: number[] = [];
+    for (let i = 0; i < totals.length; i++) {
+      if (totals[i] !== max) continue;
+      const node = feasible[i];
+      if (explain) best.push(node);
+      if (this.options.tieBreak === 'first') {
+        if (chosen < 0 || node < chosen) chosen = node;
+      } else {
+        // Reservoir sampling: each top node is equally likely, as upstream's selectHost.
+        ties++;
+        if (this.rng.int(ties) === 0) chosen = node;
+      }
+    }
+    result.chosenNode = snap.nodeNames[chosen];
+    result.maxTotal = max;
+    if (explain && nodeScores) {
+      for (let i = 0; i < feasible.length; i++) nodeScores[snap.nodeNames[feasible[i]]].total = totals[i];
+      result.scores = nodeScores;
+      result.scoreSkippedPlugins = scorePlugins.filter((s) => skipped.has(s.plugin)).map((s) => s.plugin.name);
+      result.bestNodes = best.sort((a, b) => a - b).map((n) => snap.nodeNames[n]);
+    } else {
+      result.bestNodes = [result.chosenNode];
+    }
+    return result;
+  }
+
+  /** Offset within the chunk [pos, pos+len) of the walk at which `node` sits. */
+  private walkPosition(
+    node: number,
+    candidates: Int32Array | null,
+    start: number,
+    pos: number,
+    len: number,
+    n: number,
+  ): number {
+    for (let i = 0; i < len; i++) {
+      const slot = (start + pos + i) % n;
+      if ((candidates ? candidates[slot] : slot) === node) return i;
+    }
+    return len - 1;
+  }
+
+  private rejectAll(result: PodResult, plugin: string, code: Code, reasons: string[]): PodResult {
+    result.preFilter = { code: codeName(code), plugin, reasons };
+    const failure: FilterFailure = { plugin, code: codeName(code), reasons };
+    for (const name of this.snapshot.nodeNames) result.filterFailures[name] = failure;
+    result.message = summarize(this.snapshot.nodeCount, result.filterFailures);
+    return result;
+  }
+}
+
+function intersect(a: Int32Array, b: Int32Array): Int32Array {
+  const keep = new Set(b);
+  return a.filter((n) => keep.has(n));
+}
+
+/** kube-scheduler's FitError message: "0/6 nodes are available: 2 Insufficient cpu, 4 …." */
+export function summarize(nodeCount: number, failures: Record<string, FilterFailure>): string {
+  const counts = new Map<string, number>();
+  for (const f of Object.values(failures)) for (const r of f.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort();
+  return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
+}

@@ -1,0 +1,107 @@
+// Putting an extender together: profile, node cache, verbs, metrics, logger, server. Used by
+// `berth serve` and, in-process, by the tests.
+import type { Logger } from 'pino';
+import type { ClusterSnapshot } from '../api/types.js';
+import type { TieBreak } from '../engine/scheduler.js';
+import type { Profile } from '../framework/profile.js';
+import { type ClusterLoader, emptyCluster, NodeCache } from './cache.js';
+import { ExtenderMetrics } from './metrics.js';
+import { ExtenderServer, type TlsFiles } from './server.js';
+import { Extender } from './verbs.js';
+
+export const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
+export const DEFAULT_DEADLINE_MS = 4000;
+
+export interface StartOptions {
+  profile: Profile;
+  logger: Logger;
+  host: string;
+  port: number;
+  prefix?: string;
+  maxBody?: number;
+  deadlineMs?: number;
+  tls?: TlsFiles;
+  tieBreak?: TieBreak;
+  seed?: number;
+  /** A snapshot file to load into the node cache, and watch for changes. */
+  snapshot?: { path: string; load: ClusterLoader; watch?: boolean };
+  /** A cluster to start from instead (tests). */
+  cluster?: ClusterSnapshot;
+  /** Add Node.js process metrics (memory, event loop lag) to /metrics. */
+  processMetrics?: boolean;
+}
+
+export interface RunningExtender {
+  server: ExtenderServer;
+  cache: NodeCache;
+  extender: Extender;
+  metrics: ExtenderMetrics;
+  /** The base URL of the verbs. */
+  url: string;
+  port: number;
+  /** Settles once the node cache is loaded (or rejects when the first load fails). */
+  loaded: Promise<void>;
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+/** Starts listening at once; the node cache loads after, and /readyz says when it is done. */
+export async function startExtender(o: StartOptions): Promise<RunningExtender> {
+  const cache = new NodeCache({ profile: o.profile, tieBreak: o.tieBreak ?? 'random', seed: o.seed ?? 1 });
+  const extender = new Extender({ cache });
+  const metrics = new ExtenderMetrics(cache, { processMetrics: o.processMetrics });
+  const server = new ExtenderServer({
+    extender,
+    cache,
+    metrics,
+    logger: o.logger,
+    prefix: o.prefix ?? '',
+    maxBody: o.maxBody ?? DEFAULT_MAX_BODY,
+    deadlineMs: o.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    tls: o.tls,
+  });
+  const address = await server.listen(o.host, o.port);
+  o.logger.info({ url: server.url(), tls: Boolean(o.tls), clientAuth: Boolean(o.tls?.clientCa) }, 'extender listening');
+
+  const snap = o.snapshot;
+  let loaded: Promise<void>;
+  if (snap) {
+    loaded = cache.load(snap.path, snap.load).then((state) => {
+      metrics.reloads.inc({ result: 'ok' });
+      o.logger.info(
+        { file: snap.path, nodes: state.snapshot.nodeCount, pods: state.snapshot.podByKey.size },
+        'node cache loaded',
+      );
+      if (snap.watch !== false) {
+        cache.watch(snap.path, snap.load, {
+          onReload: (s) => {
+            metrics.reloads.inc({ result: 'ok' });
+            o.logger.info(
+              { file: snap.path, nodes: s.snapshot.nodeCount, pods: s.snapshot.podByKey.size },
+              'node cache reloaded',
+            );
+          },
+          onError: (err) => {
+            metrics.reloads.inc({ result: 'error' });
+            o.logger.error(
+              { file: snap.path, err: (err as Error)?.message ?? String(err) },
+              'reloading the snapshot failed; keeping the previous one',
+            );
+          },
+        });
+      }
+    });
+  } else {
+    cache.replace(o.cluster ?? emptyCluster());
+    loaded = Promise.resolve();
+  }
+  return {
+    server,
+    cache,
+    extender,
+    metrics,
+    url: server.url(),
+    port: address.port,
+    loaded,
+    shutdown: (graceMs = 10_000) => server.shutdown(graceMs),
+  };
+}

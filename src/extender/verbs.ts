@@ -1,0 +1,284 @@
+// The four extender verbs over berth's engine. A request becomes a pod and a node set:
+// - full mode (`Nodes`, a v1.NodeList): the request's nodes, valid ones first, then every other node
+//   the cache knows (so spreading and affinity count the whole cluster), and the cache's bound pods;
+// - nodeCacheCapable (`NodeNames`): names into the cache's own snapshot.
+// The engine's Filter/Score run restricted to the offered nodes. Nodes berth cannot evaluate (not
+// in the cache, or invalid) fail the filter with a reason, never the request.
+import type { Node, Pod } from '../api/types.js';
+import type { PodResult } from '../engine/result.js';
+import { Scheduler } from '../engine/scheduler.js';
+import type { PodInfo } from '../snapshot/pod-info.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import { type NodeCache, nodeFingerprint } from './cache.js';
+import type { Deadline } from './errors.js';
+import { compileBudgets, selectVictimsOnNode } from './preemption.js';
+import {
+  type BindingResult,
+  type ExtenderArgs,
+  type FilterResult,
+  type HostPriority,
+  type MetaVictims,
+  type PreemptionResult,
+  readBindingArgs,
+  readExtenderArgs,
+  readPreemptionArgs,
+} from './wire.js';
+
+/** kube-scheduler's MaxExtenderPriority: prioritize scores are 0..10. */
+export const MAX_EXTENDER_PRIORITY = 10;
+
+/**
+ * berth's weighted totals → extender scores, keeping kube-scheduler's order: min-max scaled over the
+ * feasible nodes and truncated, so the score never reverses berth's order and exactly the nodes with
+ * berth's top total get 10 (with equal totals everywhere, every node gets 10).
+ */
+export function scaleScores(totals: readonly number[]): number[] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const t of totals) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  if (!(max > min)) return totals.map(() => MAX_EXTENDER_PRIORITY);
+  return totals.map((t) => Math.floor((MAX_EXTENDER_PRIORITY * (t - min)) / (max - min)));
+}
+
+/** The cluster view of one filter or prioritize request. */
+interface View {
+  scheduler: Scheduler;
+  filterScheduler: Scheduler;
+  pod: PodInfo;
+  /** Offered node names, first occurrence order, duplicates dropped. */
+  names: string[];
+  /** Indices (in the view's snapshot) of the offered nodes berth can evaluate. */
+  only: Int32Array;
+  /** Offered nodes berth cannot evaluate, with the reason. */
+  unusable: Map<string, string>;
+  fullMode: boolean;
+}
+
+export const NOT_IN_CACHE = "node is not in berth's node cache";
+
+export interface ExtenderOptions {
+  cache: NodeCache;
+  /** How many recently seen pods the bind verb can find (it receives only a name and UID). */
+  recentPods?: number;
+}
+
+export class Extender {
+  readonly cache: NodeCache;
+  private readonly recent = new Map<string, Pod>();
+  private readonly recentLimit: number;
+  /** The nodes of the last full-mode request, so bind can record a pod on a node the cache lacks. */
+  private lastRequestNodes = new Map<string, Node>();
+
+  constructor(options: ExtenderOptions) {
+    this.cache = options.cache;
+    this.recentLimit = options.recentPods ?? 10_000;
+  }
+
+  private remember(pod: Pod): void {
+    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+    this.recent.delete(key);
+    this.recent.set(key, pod);
+    if (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  private readOptions() {
+    return { priorityClasses: this.cache.current.cluster.priorityClasses };
+  }
+
+  private view(args: ExtenderArgs, deadline: Deadline): View {
+    const state = this.cache.current;
+    this.remember(args.pod);
+    const unusable = new Map<string, string>();
+    const names: string[] = [];
+    const seen = new Set<string>();
+    if (args.nodes) {
+      const valid: Node[] = [];
+      const requestNodes = new Map<string, Node>();
+      for (const n of args.nodes) {
+        if (seen.has(n.name)) continue;
+        seen.add(n.name);
+        names.push(n.name);
+        if (n.node) {
+          valid.push(n.node);
+          requestNodes.set(n.name, n.node);
+        } else unusable.set(n.name, n.problem);
+      }
+      this.lastRequestNodes = requestNodes;
+      const cached = this.cachedIndices(valid);
+      if (cached) {
+        return {
+          scheduler: state.scheduler,
+          filterScheduler: state.filterScheduler,
+          pod: state.snapshot.podInfo(args.pod),
+          names,
+          only: cached,
+          unusable,
+          fullMode: true,
+        };
+      }
+      const nodes = valid.concat(state.cluster.nodes.filter((n) => !seen.has(n.metadata.name)));
+      const snapshot = new Snapshot({ ...state.cluster, nodes, pendingPods: [] });
+      deadline.check('building the snapshot of the request');
+      const only = new Int32Array(valid.length);
+      for (let i = 0; i < valid.length; i++) only[i] = i;
+      return {
+        ...this.cache.schedulers(snapshot),
+        pod: snapshot.podInfo(args.pod),
+        names,
+        only,
+        unusable,
+        fullMode: true,
+      };
+    }
+    const index = state.snapshot.nodeIndex;
+    const only: number[] = [];
+    for (const name of args.nodeNames ?? []) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      names.push(name);
+      const i = index.get(name);
+      if (i === undefined) unusable.set(name, NOT_IN_CACHE);
+      else only.push(i);
+    }
+    return {
+      scheduler: state.scheduler,
+      filterScheduler: state.filterScheduler,
+      pod: state.snapshot.podInfo(args.pod),
+      names,
+      only: Int32Array.from(only),
+      unusable,
+      fullMode: false,
+    };
+  }
+
+  /**
+   * Full mode's fast path: when every node of the request is one the cache holds, unchanged as far
+   * as scheduling reads it, the cache's own snapshot answers and nothing is rebuilt.
+   */
+  private cachedIndices(nodes: readonly Node[]): Int32Array | undefined {
+    const state = this.cache.current;
+    const known = this.cache.fingerprints();
+    const only = new Int32Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const name = nodes[i].metadata.name;
+      const fp = known.get(name);
+      if (fp === undefined || fp !== nodeFingerprint(nodes[i])) return undefined;
+      only[i] = state.snapshot.nodeIndex.get(name)!;
+    }
+    return only;
+  }
+
+  private run(scheduler: Scheduler, view: View, deadline: Deadline): PodResult {
+    const result = scheduler.scheduleOne(view.pod, view.only);
+    deadline.check('running the filter and score plugins');
+    return result;
+  }
+
+  filter(body: unknown, deadline: Deadline): FilterResult {
+    const args = readExtenderArgs(body, this.readOptions());
+    const view = this.view(args, deadline);
+    const result = view.only.length > 0 ? this.run(view.filterScheduler, view, deadline) : undefined;
+    const feasible = new Set(result?.feasibleNodes);
+    const passing: string[] = [];
+    const failed: Record<string, string> = {};
+    const unresolvable: Record<string, string> = {};
+    for (const name of view.names) {
+      if (feasible.has(name)) {
+        passing.push(name);
+        continue;
+      }
+      const reason = view.unusable.get(name);
+      if (reason !== undefined) {
+        failed[name] = reason;
+        continue;
+      }
+      const f = result?.filterFailures[name];
+      const text = f ? f.reasons.join(', ') || `rejected by ${f.plugin}` : 'rejected';
+      if (f?.code === 'UnschedulableAndUnresolvable') unresolvable[name] = text;
+      else failed[name] = text;
+    }
+    let nodes: FilterResult['Nodes'] = null;
+    if (view.fullMode && args.nodes) {
+      const raw = new Map(args.nodes.map((n) => [n.name, n.raw]));
+      nodes = { ...args.nodeListHead, items: passing.map((name) => raw.get(name)) };
+    }
+    return {
+      Nodes: nodes,
+      NodeNames: view.fullMode && !args.nodeNames ? null : passing,
+      FailedNodes: failed,
+      FailedAndUnresolvableNodes: unresolvable,
+      Error: '',
+    };
+  }
+
+  prioritize(body: unknown, deadline: Deadline): HostPriority[] {
+    const args = readExtenderArgs(body, this.readOptions());
+    const view = this.view(args, deadline);
+    const result = view.only.length > 0 ? this.run(view.scheduler, view, deadline) : undefined;
+    const score = new Map<string, number>();
+    if (result?.scores) {
+      const names = Object.keys(result.scores);
+      const scaled = scaleScores(names.map((n) => result.scores![n].total));
+      for (let i = 0; i < names.length; i++) score.set(names[i], scaled[i]);
+    } else if (result?.feasibleNodes.length === 1) {
+      score.set(result.feasibleNodes[0], MAX_EXTENDER_PRIORITY);
+    }
+    return view.names.map((name) => ({ Host: name, Score: score.get(name) ?? 0 }));
+  }
+
+  preempt(body: unknown, deadline: Deadline): PreemptionResult {
+    const args = readPreemptionArgs(body, this.readOptions());
+    this.remember(args.pod);
+    const out: Record<string, MetaVictims> = {};
+    if (args.pod.spec.preemptionPolicy === 'Never') return { NodeNameToMetaVictims: out };
+    const state = this.cache.current;
+    const scheduler = new Scheduler(this.cache.profile, state.snapshot, { ...state.scheduler.options, explain: false });
+    const pod = state.snapshot.podInfo(args.pod);
+    const budgets = compileBudgets(state.cluster.podDisruptionBudgets, state.snapshot);
+    try {
+      for (const [name, proposed] of args.nodes) {
+        deadline.check('selecting preemption victims');
+        const node = state.snapshot.nodeIndex.get(name);
+        if (node === undefined) {
+          // Full mode names nodes berth may never have cached: it has no say there.
+          if (!args.meta)
+            out[name] = { Pods: proposed.uids.map((UID) => ({ UID })), NumPDBViolations: proposed.numPDBViolations };
+          continue;
+        }
+        const victims = selectVictimsOnNode(scheduler, pod, node, budgets, deadline);
+        // Upstream's dry run rejects a node that needs no victim ("expected at least one victim").
+        if (!victims || victims.pods.length === 0) continue;
+        out[name] = {
+          Pods: victims.pods.map((p) => ({ UID: p.pod.metadata.uid ?? p.key })),
+          NumPDBViolations: victims.numPDBViolations,
+        };
+      }
+    } finally {
+      this.cache.compactIfSparse();
+    }
+    return { NodeNameToMetaVictims: out };
+  }
+
+  bind(body: unknown): BindingResult {
+    const args = readBindingArgs(body);
+    const key = `${args.podNamespace}/${args.podName}`;
+    const pod = this.recent.get(key);
+    if (!pod || (args.podUID !== '' && pod.metadata.uid !== args.podUID)) {
+      return {
+        Error: `pod ${key} (uid ${JSON.stringify(args.podUID)}) was not in a recent filter, prioritize or preempt request: berth cannot record its binding`,
+      };
+    }
+    const state = this.cache.current;
+    if (!state.snapshot.nodeIndex.has(args.node)) {
+      const node = this.lastRequestNodes.get(args.node);
+      if (!node) return { Error: `node ${JSON.stringify(args.node)}: ${NOT_IN_CACHE}` };
+      this.cache.addNode(node);
+    }
+    this.cache.recordBinding(pod, args.node);
+    this.recent.delete(key);
+    return { Error: '' };
+  }
+}

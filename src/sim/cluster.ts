@@ -1,0 +1,118 @@
+// The simulator's cluster: the live objects, the Snapshot the engine reads, and the Scheduler over
+// it. A Snapshot can add nodes but not remove them, so removing a node rebuilds the Snapshot from
+// the live objects (node events are rare next to pod events); the same rebuild compacts the
+// Snapshot's pod table, whose freed slots are not reused, once holes outnumber live pods.
+// Cordoning writes the Snapshot's `unschedulable` column in place.
+import type { ClusterSnapshot, Node } from '../api/types.js';
+import { Scheduler, type SchedulerOptions } from '../engine/scheduler.js';
+import type { Profile } from '../framework/profile.js';
+import type { PodInfo } from '../snapshot/pod-info.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import type { SimPod } from './sim-pod.js';
+
+/** Rebuild to compact once the pod table holds this many more slots than twice the bound pods. */
+const COMPACT_SLACK = 50_000;
+
+export class LiveCluster {
+  /** Nodes in snapshot order; `pods` stays empty (bound pods are bound one by one). */
+  readonly live: ClusterSnapshot;
+  snapshot: Snapshot;
+  scheduler: Scheduler;
+  /** Bumped on every rebuild: PodInfos of older generations belong to a discarded Snapshot. */
+  generation = 0;
+  /** Bound pods by key, to map the Snapshot's PodInfos back to simulator pods. */
+  readonly bound = new Map<string, SimPod>();
+
+  constructor(
+    cluster: ClusterSnapshot,
+    private readonly profile: Profile,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.live = { ...cluster, nodes: [...cluster.nodes], pods: [], pendingPods: [] };
+    this.snapshot = new Snapshot(this.live);
+    this.scheduler = new Scheduler(profile, this.snapshot, options);
+  }
+
+  get nodeCount(): number {
+    return this.snapshot.nodeCount;
+  }
+
+  nodeIndex(name: string): number | undefined {
+    return this.snapshot.nodeIndex.get(name);
+  }
+
+  /** The pod's PodInfo in the current Snapshot. */
+  infoOf(pod: SimPod): PodInfo {
+    if (pod.infoGen !== this.generation || !pod.info) {
+      pod.info = this.snapshot.podInfo(pod.pod);
+      pod.infoGen = this.generation;
+    }
+    return pod.info;
+  }
+
+  bind(pod: SimPod, node: number): void {
+    this.snapshot.bind(this.infoOf(pod), node);
+    pod.node = this.snapshot.nodeNames[node];
+    this.bound.set(pod.key, pod);
+  }
+
+  unbind(pod: SimPod): void {
+    if (pod.info && pod.infoGen === this.generation) this.snapshot.unbind(pod.info);
+    pod.node = null;
+    this.bound.delete(pod.key);
+  }
+
+  addNode(node: Node): number {
+    this.live.nodes.push(node);
+    return this.snapshot.addNode(node);
+  }
+
+  /** Cordons or uncordons; returns false when the node does not exist. */
+  setUnschedulable(name: string, unschedulable: boolean): boolean {
+    const n = this.snapshot.nodeIndex.get(name);
+    if (n === undefined) return false;
+    const node = this.live.nodes[n];
+    const updated: Node = { ...node, spec: { ...node.spec, unschedulable } };
+    this.live.nodes[n] = updated;
+    this.snapshot.nodes[n] = updated;
+    this.snapshot.unschedulable[n] = unschedulable ? 1 : 0;
+    this.snapshot.version++;
+    return true;
+  }
+
+  /** Removes a node that has no bound pods left, rebuilding the Snapshot. */
+  removeNode(name: string): void {
+    const n = this.snapshot.nodeIndex.get(name);
+    if (n === undefined) return;
+    if (this.snapshot.podsOnNode[n].length > 0) throw new Error(`node ${name} still has pods`);
+    this.live.nodes.splice(n, 1);
+    this.rebuild();
+  }
+
+  /** Compacts the Snapshot when freed pod slots pile up. */
+  compactIfNeeded(): void {
+    if (this.snapshot.pods.length > 2 * this.bound.size + COMPACT_SLACK) this.rebuild();
+  }
+
+  private rebuild(): void {
+    const old = this.snapshot;
+    const order: SimPod[] = [];
+    for (let n = 0; n < old.nodeCount; n++) {
+      for (const info of old.podsOnNode[n]) {
+        const pod = this.bound.get(info.key);
+        if (pod) order.push(pod);
+      }
+    }
+    this.generation++;
+    this.snapshot = new Snapshot(this.live);
+    this.scheduler = new Scheduler(this.profile, this.snapshot, {
+      ...this.options,
+      seed: (this.options.seed + Math.imul(this.generation, 0x9e3779b1)) >>> 0,
+    });
+    for (const pod of order) {
+      const n = this.snapshot.nodeIndex.get(pod.node!);
+      if (n === undefined) throw new Error(`pod ${pod.key} is bound to missing node ${pod.node}`);
+      this.snapshot.bind(this.infoOf(pod), n);
+    }
+  }
+}

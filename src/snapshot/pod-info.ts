@@ -1,0 +1,84 @@
+// What the scheduler needs of a pod, computed once when the pod enters a snapshot: its requests
+// as integers, its labels as interned pairs, its host ports, its priority. Plugins that need more
+// (compiled affinity terms, say) compute it once per pod and keep it in `pluginData`.
+import type { Labels, Pod } from '../api/types.js';
+import { computePodRequests } from './pod-requests.js';
+
+export const PROTOCOL_TCP = 0;
+export const PROTOCOL_UDP = 1;
+export const PROTOCOL_SCTP = 2;
+
+export interface HostPort {
+  protocol: number;
+  /** Host IP; '' and '0.0.0.0' both mean every address. */
+  ip: string;
+  port: number;
+}
+
+export interface PodInfo {
+  readonly pod: Pod;
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  /** Labels as sorted (key id, value id) pairs in the snapshot's label interners. */
+  readonly labelPairs: Int32Array;
+  /** Resource ids (snapshot.resources) and integer amounts of every resource the pod names. */
+  readonly requestIds: Int32Array;
+  readonly requestAmounts: Float64Array;
+  readonly nonZeroMilliCpu: number;
+  readonly nonZeroMemory: number;
+  readonly priority: number;
+  readonly hostPorts: readonly HostPort[];
+  /** Has a deletionTimestamp: still holds resources; PodTopologySpread ignores it (InterPodAffinity does not). */
+  readonly terminating: boolean;
+  /** Node index while bound or assumed, else -1. */
+  node: number;
+  /** Slot in the snapshot's pod table while bound, else -1. */
+  slot: number;
+  /** Per-plugin data computed once per pod, keyed by plugin name. */
+  readonly pluginData: Map<string, unknown>;
+}
+
+const PROTOCOLS: Record<string, number> = { TCP: PROTOCOL_TCP, UDP: PROTOCOL_UDP, SCTP: PROTOCOL_SCTP };
+
+export function hostPortsOf(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of pod.spec.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort || p.hostPort <= 0) continue;
+      out.push({ protocol: PROTOCOLS[p.protocol ?? 'TCP'] ?? PROTOCOL_TCP, ip: p.hostIP ?? '', port: p.hostPort });
+    }
+  }
+  return out;
+}
+
+/** Builds a PodInfo. `internLabels` and `resourceId` come from the snapshot that will hold it. */
+export function makePodInfo(
+  pod: Pod,
+  internLabels: (labels: Labels | undefined) => Int32Array,
+  resourceId: (name: string) => number,
+): PodInfo {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const req = computePodRequests(pod);
+  const names = [...req.amounts.keys()];
+  const requestIds = Int32Array.from(names.map(resourceId));
+  const requestAmounts = Float64Array.from(names.map((n) => req.amounts.get(n) ?? 0));
+  return {
+    pod,
+    key: `${namespace}/${pod.metadata.name}`,
+    namespace,
+    labels: pod.metadata.labels ?? {},
+    labelPairs: internLabels(pod.metadata.labels),
+    requestIds,
+    requestAmounts,
+    nonZeroMilliCpu: req.nonZeroMilliCpu,
+    nonZeroMemory: req.nonZeroMemory,
+    priority: pod.spec.priority ?? 0,
+    hostPorts: hostPortsOf(pod),
+    terminating: Boolean(pod.metadata.deletionTimestamp),
+    node: -1,
+    slot: -1,
+    pluginData: new Map(),
+  };
+}

@@ -1,0 +1,281 @@
+// The simple trace format: a CSV table of pods, one row per pod, sorted by submit time
+// (docs/traces.md). A header names the columns, in any order; each row becomes a pod-create event.
+import { InputError, type Problem } from '../api/problem.js';
+import type { Container, Labels, OwnerReference, Pod } from '../api/types.js';
+import { Checker, closest, type Obj } from '../load/check.js';
+import { checkLabels } from '../load/meta.js';
+import { checkQuantity } from '../load/resources.js';
+import { TimeOrder, type TraceItem, type TraceReader } from './item.js';
+import { LineReader } from './lines.js';
+
+export const CSV_COLUMNS = [
+  'submit_time',
+  'duration',
+  'cpu',
+  'memory',
+  'extended',
+  'priority',
+  'labels',
+  'owner',
+  'namespace',
+  'name',
+] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+
+/** Owner kinds and their API groups (the pod's ownerReference). */
+export const OWNER_API_VERSIONS: Record<string, string> = {
+  ReplicaSet: 'apps/v1',
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  ReplicationController: 'v1',
+};
+
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Splits one CSV record (RFC 4180 quoting; no newlines inside fields). Null when a quote is left open. */
+export function splitCsv(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) return null;
+        value += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          value += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      out.push(value);
+      if (i >= line.length) return out;
+      if (line[i] !== ',') return null;
+      i++;
+    } else {
+      const comma = line.indexOf(',', i);
+      if (comma < 0) {
+        out.push(line.slice(i));
+        return out;
+      }
+      out.push(line.slice(i, comma));
+      i = comma + 1;
+    }
+  }
+}
+
+/** `k=v;k2=v2` → map; null (with a problem) when an entry has no `=`. */
+function pairs(c: Checker, text: string, column: string, what: string): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  if (text.trim() === '') return out;
+  for (const entry of text.split(';')) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) {
+      c.error('format', column, `expected ${what} as key=value pairs separated by ";", got ${JSON.stringify(entry)}`);
+      return null;
+    }
+    out[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function seconds(c: Checker, text: string, column: string, required: boolean): number | undefined {
+  if (text.trim() === '') {
+    if (required) c.error('required', column, 'is required: seconds from the start of the trace');
+    return undefined;
+  }
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || !/^\s*[0-9.eE+]+\s*$/.test(text)) {
+    c.error('type', column, `expected a number of seconds (0 or more), got ${JSON.stringify(text)}`);
+    return undefined;
+  }
+  return n;
+}
+
+export class CsvTraceReader implements TraceReader {
+  private readonly lines: LineReader;
+  private readonly order = new TimeOrder();
+  private readonly columns: Column[];
+
+  constructor(private readonly file: string) {
+    this.lines = new LineReader(file);
+    let header = this.lines.read();
+    while (header !== null && header.trim() === '') header = this.lines.read();
+    const line = this.lines.line;
+    const names = header === null ? null : splitCsv(header.replace(/^\uFEFF/, ''));
+    if (!names) {
+      this.lines.close();
+      throw new InputError([
+        {
+          code: 'csv-header',
+          file,
+          line,
+          message: `expected a header row naming the columns (${CSV_COLUMNS.join(', ')})`,
+        },
+      ]);
+    }
+    const problems: Problem[] = [];
+    this.columns = names.map((raw) => {
+      const name = raw.trim().toLowerCase();
+      if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
+        const guess = closest(name, CSV_COLUMNS);
+        problems.push({
+          code: 'csv-header',
+          file,
+          line,
+          message: `unknown column ${JSON.stringify(raw)}${guess ? ` (did you mean ${guess}?)` : ''}; columns are ${CSV_COLUMNS.join(', ')}`,
+        });
+      }
+      return name as Column;
+    });
+    const seen = new Set<string>();
+    for (const name of this.columns) {
+      if (seen.has(name)) problems.push({ code: 'csv-header', file, line, message: `column ${name} appears twice` });
+      seen.add(name);
+    }
+    if (!seen.has('submit_time'))
+      problems.push({ code: 'csv-header', file, line, message: 'the submit_time column is required' });
+    if (problems.length > 0) {
+      this.lines.close();
+      throw new InputError(problems);
+    }
+  }
+
+  get bytesRead(): number {
+    return this.lines.bytesRead;
+  }
+
+  get size(): number {
+    return this.lines.size;
+  }
+
+  close(): void {
+    this.lines.close();
+  }
+
+  next(): TraceItem | null {
+    for (;;) {
+      const text = this.lines.read();
+      if (text === null) return null;
+      if (text.trim() === '') continue;
+      const line = this.lines.line;
+      const fields = splitCsv(text);
+      const fail = (message: string): TraceItem => ({
+        line,
+        problems: [{ code: 'csv', file: this.file, line, message }],
+      });
+      if (!fields) return fail('a quoted field is not closed (fields cannot span lines)');
+      if (fields.length !== this.columns.length) {
+        return fail(
+          `expected ${this.columns.length} fields as in the header (${this.columns.join(',')}), got ${fields.length}`,
+        );
+      }
+      const row = {} as Record<Column, string>;
+      for (let i = 0; i < fields.length; i++) row[this.columns[i]] = fields[i];
+      const c = new Checker(this.file);
+      const item = this.rowEvent(c, row, line);
+      if (item && c.errors.length === 0) return item;
+      return { line, problems: c.errors.map((p): Problem => ({ ...p, line })) };
+    }
+  }
+
+  private rowEvent(c: Checker, row: Record<Column, string>, line: number): TraceItem | undefined {
+    const t = seconds(c, row.submit_time ?? '', 'submit_time', true);
+    const duration = seconds(c, row.duration ?? '', 'duration', false);
+    const requests: Record<string, string> = {};
+    const limits: Record<string, string> = {};
+    const holder: Obj = {};
+    for (const column of ['cpu', 'memory'] as const) {
+      const text = (row[column] ?? '').trim();
+      if (text === '') continue;
+      holder[column] = text;
+      if (checkQuantity(c, holder, column, column) !== undefined) requests[column] = text;
+    }
+    const extended = pairs(c, row.extended ?? '', 'extended', 'extended resources (e.g. nvidia.com/gpu=1)');
+    for (const [name, qty] of Object.entries(extended ?? {})) {
+      const path = `extended[${name}]`;
+      if (!name.includes('/') && !name.startsWith('hugepages-') && name !== 'ephemeral-storage') {
+        c.error(
+          'resource-name',
+          path,
+          `expected a qualified resource name such as nvidia.com/gpu, or ephemeral-storage or hugepages-<size>`,
+        );
+        continue;
+      }
+      holder[name] = qty;
+      if (checkQuantity(c, holder, name, path) === undefined) continue;
+      requests[name] = qty;
+      if (name !== 'ephemeral-storage') limits[name] = qty;
+    }
+    let priority: number | undefined;
+    const prioText = (row.priority ?? '').trim();
+    if (prioText !== '') {
+      priority = Number(prioText);
+      if (!/^-?\d+$/.test(prioText) || priority < -2147483648 || priority > 1000000000) {
+        c.error(
+          'type',
+          'priority',
+          `expected an integer from -2147483648 to 1000000000, got ${JSON.stringify(prioText)}`,
+        );
+      }
+    }
+    const labels = pairs(c, row.labels ?? '', 'labels', 'labels');
+    if (labels && Object.keys(labels).length > 0) checkLabels(c, labels, 'labels');
+    let owner: OwnerReference | undefined;
+    const ownerText = (row.owner ?? '').trim();
+    if (ownerText !== '') {
+      const slash = ownerText.indexOf('/');
+      const kind = ownerText.slice(0, slash);
+      const name = ownerText.slice(slash + 1);
+      if (slash <= 0 || !OWNER_API_VERSIONS[kind] || !NAME.test(name)) {
+        c.error(
+          'format',
+          'owner',
+          `expected Kind/name with Kind one of ${Object.keys(OWNER_API_VERSIONS).join(', ')}, got ${JSON.stringify(ownerText)}`,
+        );
+      } else {
+        owner = { apiVersion: OWNER_API_VERSIONS[kind], kind, name, controller: true };
+      }
+    }
+    const namespace = (row.namespace ?? '').trim() || 'default';
+    if (!NAME.test(namespace) || namespace.includes('.'))
+      c.error(
+        'format',
+        'namespace',
+        `expected a namespace name (lower-case letters, digits, '-'), got ${JSON.stringify(namespace)}`,
+      );
+    const name = (row.name ?? '').trim() || `pod-${line}`;
+    if (!NAME.test(name))
+      c.error(
+        'format',
+        'name',
+        `expected a pod name (lower-case letters, digits, '-', '.'), got ${JSON.stringify(name)}`,
+      );
+    if (c.errors.length > 0 || t === undefined) return undefined;
+    const late = this.order.check(t, this.file, line, 'submit_time');
+    if (late) return { line, problems: [late] };
+    const container: Container = {
+      name: 'main',
+      resources: { requests, ...(Object.keys(limits).length > 0 ? { limits } : {}) },
+    };
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace,
+        ...(labels && Object.keys(labels).length > 0 ? { labels: labels as Labels } : {}),
+        ...(owner ? { ownerReferences: [owner] } : {}),
+      },
+      spec: { containers: [container], ...(priority !== undefined ? { priority } : {}) },
+    };
+    return { line, event: { t, type: 'pod-create', pod, ...(duration !== undefined ? { duration } : {}) } };
+  }
+}
