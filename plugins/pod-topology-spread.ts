@@ -215,7 +215,7 @@ function flatten(sel: CompiledSelector): FlatSelector {
     start[i + 1] = start[i] + r.values.length;
   });
   const values = new Int32Array(start[reqs.length]);
-  reqs.forEach((r, i) => values.set(r.values, start[i]));
+  for (let i = 0; i < reqs.length; i++) values.set(reqs[i].values, start[i]);
   return {
     keys: Int32Array.from(reqs, (r) => r.key),
     ops: Uint8Array.from(reqs, (r) => r.op),
