@@ -50,13 +50,13 @@ const CASES: Case[] = [
   {
     file: 'duplicate-nodes.yaml',
     errors: [
-      'duplicate-nodes.yaml:18 metadata.name: duplicate Node "node-1" (first defined at /work/main/test/fixtures/broken/duplicate-nodes.yaml:4)',
+      'duplicate-nodes.yaml:18 metadata.name: duplicate Node "node-1" (first defined at duplicate-nodes.yaml:4)',
     ],
   },
   {
     file: 'duplicate-pods.json',
     errors: [
-      'duplicate-pods.json:14 items[2].metadata.name: duplicate Pod "shop/web" (first defined at /work/main/test/fixtures/broken/duplicate-pods.json:6)',
+      'duplicate-pods.json:14 items[2].metadata.name: duplicate Pod "shop/web" (first defined at duplicate-pods.json:6)',
     ],
   },
   {
@@ -244,7 +244,7 @@ async function problemsOf(file: string, strict: boolean): Promise<string[]> {
     await loadCluster([DIR + file], { strict });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return err.problems.map((p) => formatProblem(p).replace(DIR, ''));
+    return err.problems.map((p) => formatProblem(p).replaceAll(DIR, ''));
   }
   return [];
 }
