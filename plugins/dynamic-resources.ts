@@ -14,5 +14,6 @@ export default definePlugin<undefined>({
     filter: () => SUCCESS,
     preScore: () => ({ code: SUCCESS }),
     score: () => 0,
+    scoreBatch: (_cycle, _state, _nodes, count, scores) => scores.fill(0, 0, count),
   }),
 });

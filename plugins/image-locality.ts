@@ -15,6 +15,8 @@ interface ScoreState {
   /** Image ids of the pod's init containers and containers (-1: on no node). */
   images: Int32Array;
   maxThreshold: number;
+  /** No node has any of the pod's images: every node scores 0. */
+  nowhere: boolean;
 }
 
 export function imageScore(snap: Snapshot, s: ScoreState, node: number): number {
@@ -45,10 +47,15 @@ export default definePlugin<undefined>({
       const spec = cycle.pod.pod.spec;
       const containers = [...(spec.initContainers ?? []), ...spec.containers];
       const images = Int32Array.from(containers, (c) => cycle.snapshot.images.find(normalizeImageName(c.image ?? '')));
-      return { code: SUCCESS, state: { images, maxThreshold: MAX_CONTAINER_THRESHOLD * containers.length } };
+      const nowhere = images.every((id) => id < 0);
+      return { code: SUCCESS, state: { images, maxThreshold: MAX_CONTAINER_THRESHOLD * containers.length, nowhere } };
     },
     score: (cycle: Cycle, state: ScoreState, node: number) => imageScore(cycle.snapshot, state, node),
     scoreBatch(cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
+      if (state.nowhere) {
+        scores.fill(0, 0, count);
+        return;
+      }
       const snap = cycle.snapshot;
       for (let i = 0; i < count; i++) scores[i] = imageScore(snap, state, nodes[i]);
     },

@@ -40,6 +40,12 @@ interface ScoreState {
   weights: Int32Array;
 }
 
+function preferredWeight(snap: Snapshot, state: ScoreState, node: number): number {
+  let sum = 0;
+  for (let i = 0; i < state.terms.length; i++) if (termMatches(state.terms[i], snap, node)) sum += state.weights[i];
+  return sum;
+}
+
 function compilePreferred(terms: PreferredSchedulingTerm[], snap: Snapshot): ScoreState {
   const kept = terms.filter((t) => t.weight !== 0);
   return {
@@ -98,6 +104,16 @@ export default definePlugin<NodeAffinityArgs>({
           return UNSCHEDULABLE_AND_UNRESOLVABLE;
         return requiredNodeAffinityMatches(state.required, snap, node) ? SUCCESS : UNSCHEDULABLE_AND_UNRESOLVABLE;
       },
+      filterBatch(cycle: Cycle, state: FilterState, nodes: Int32Array, count: number, codes: Uint8Array) {
+        const snap = cycle.snapshot;
+        for (let i = 0; i < count; i++) {
+          const node = nodes[i];
+          const ok =
+            (state.added === null || nodeSelectorMatches(state.added, snap, node)) &&
+            requiredNodeAffinityMatches(state.required, snap, node);
+          codes[i] = ok ? SUCCESS : UNSCHEDULABLE_AND_UNRESOLVABLE;
+        }
+      },
       filterReasons(cycle: Cycle, state: FilterState, node: number) {
         const enforced = state.added !== null && !nodeSelectorMatches(state.added, cycle.snapshot, node);
         return [enforced ? REASON_ENFORCED : REASON_POD];
@@ -108,12 +124,10 @@ export default definePlugin<NodeAffinityArgs>({
         if (!preferred && addedPreferred.length === 0) return { code: SKIP };
         return { code: SUCCESS, state: compilePreferred([...addedPreferred, ...(preferred ?? [])], cycle.snapshot) };
       },
-      score(cycle: Cycle, state: ScoreState, node: number): number {
-        let sum = 0;
-        for (let i = 0; i < state.terms.length; i++) {
-          if (termMatches(state.terms[i], cycle.snapshot, node)) sum += state.weights[i];
-        }
-        return sum;
+      score: (cycle: Cycle, state: ScoreState, node: number) => preferredWeight(cycle.snapshot, state, node),
+      scoreBatch(cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
+        const snap = cycle.snapshot;
+        for (let i = 0; i < count; i++) scores[i] = preferredWeight(snap, state, nodes[i]);
       },
       normalizeScore: (_cycle, _state, _feasible, scores) => defaultNormalize(scores, false),
     };

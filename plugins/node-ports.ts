@@ -38,6 +38,16 @@ export default definePlugin<undefined>({
       for (const w of state.wanted) for (const u of used) if (portsConflict(w, u)) return UNSCHEDULABLE;
       return SUCCESS;
     },
+    filterBatch(cycle: Cycle, state: State, nodes: Int32Array, count: number, codes: Uint8Array) {
+      const usedPorts = cycle.snapshot.usedPorts;
+      for (let i = 0; i < count; i++) {
+        const used = usedPorts[nodes[i]];
+        let code: Code = SUCCESS;
+        if (used.length > 0)
+          for (const w of state.wanted) for (const u of used) if (portsConflict(w, u)) code = UNSCHEDULABLE;
+        codes[i] = code;
+      }
+    },
     filterReasons: () => ["node(s) didn't have free ports for the requested pod ports"],
   }),
 });

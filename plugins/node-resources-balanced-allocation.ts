@@ -4,8 +4,7 @@
 import type { Problem } from '../src/api/problem.js';
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { SKIP, SUCCESS } from '../src/framework/status.js';
-import type { Snapshot } from '../src/snapshot/snapshot.js';
-import { parseResourceSpecs, type ResourceSpec, scoredResources } from './node-resources-fit.js';
+import { parseResourceSpecs, type ResourceSpec, type ScoredResource, scoredResources } from './node-resources-fit.js';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
 
@@ -13,21 +12,19 @@ export interface BalancedAllocationArgs {
   resources: ResourceSpec[];
 }
 
-type Scored = ReturnType<typeof scoredResources>;
-
 interface ScoreState {
-  resources: Scored;
+  resources: ScoredResource[];
   fractions: Float64Array;
 }
 
-export function balancedScore(snap: Snapshot, s: ScoreState, node: number): number {
+export function balancedScore(s: ScoreState, node: number): number {
   let count = 0;
   let total = 0;
-  for (const r of s.resources) {
-    const alloc = r.id < snap.allocatable.length ? snap.allocatable[r.id][node] : 0;
+  for (let i = 0; i < s.resources.length; i++) {
+    const r = s.resources[i];
+    const alloc = r.allocatable[node];
     if (alloc === 0) continue;
-    const req = (r.id < snap.requested.length ? snap.requested[r.id][node] : 0) + r.podRequest;
-    const f = Math.min(req / alloc, 1);
+    const f = Math.min((r.requested[node] + r.podRequest) / alloc, 1);
     s.fractions[count++] = f;
     total += f;
   }
@@ -66,10 +63,9 @@ export default definePlugin<BalancedAllocationArgs>({
         if (resources.every((r) => r.podRequest === 0)) return { code: SKIP };
         return { code: SUCCESS, state: { resources, fractions: new Float64Array(resources.length) } };
       },
-      score: (cycle: Cycle, state: ScoreState, node: number) => balancedScore(cycle.snapshot, state, node),
-      scoreBatch(cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
-        const snap = cycle.snapshot;
-        for (let i = 0; i < count; i++) scores[i] = balancedScore(snap, state, nodes[i]);
+      score: (_cycle: Cycle, state: ScoreState, node: number) => balancedScore(state, node),
+      scoreBatch(_cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
+        for (let i = 0; i < count; i++) scores[i] = balancedScore(state, nodes[i]);
       },
     };
   },

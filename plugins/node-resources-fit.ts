@@ -180,6 +180,9 @@ interface FilterState {
   /** Resource ids and amounts the filter checks: cpu, memory, ephemeral-storage, then scalars. */
   ids: Int32Array;
   amounts: Float64Array;
+  /** Each checked resource's allocatable and requested columns (node-indexed). */
+  allocatable: Float64Array[];
+  requested: Float64Array[];
   /** Reason text per checked resource ("Insufficient cpu"). */
   reasons: string[];
 }
@@ -209,19 +212,19 @@ function checkedRequests(cycle: Cycle, ignored: ReadonlySet<string>, ignoredGrou
   return {
     ids: Int32Array.from(ids),
     amounts: Float64Array.from(amounts),
+    allocatable: ids.map((id) => snap.allocatable[id]),
+    requested: ids.map((id) => snap.requested[id]),
     reasons: ids.map((id) => `Insufficient ${snap.resources.str(id)}`),
   };
 }
 
 function fitCode(snap: Snapshot, s: FilterState, node: number): Code {
-  let code: Code = SUCCESS;
-  if (snap.podCount[node] + 1 > snap.allocatable[RESOURCE_PODS][node]) code = UNSCHEDULABLE;
-  for (let i = 0; i < s.ids.length; i++) {
-    const r = s.ids[i];
-    const alloc = r < snap.allocatable.length ? snap.allocatable[r][node] : 0;
-    const used = r < snap.requested.length ? snap.requested[r][node] : 0;
-    if (s.amounts[i] > alloc - used) {
-      if (s.amounts[i] > alloc) return UNSCHEDULABLE_AND_UNRESOLVABLE;
+  let code: Code = snap.podCount[node] + 1 > snap.allocatable[RESOURCE_PODS][node] ? UNSCHEDULABLE : SUCCESS;
+  const amounts = s.amounts;
+  for (let i = 0; i < amounts.length; i++) {
+    const alloc = s.allocatable[i][node];
+    if (amounts[i] > alloc - s.requested[i][node]) {
+      if (amounts[i] > alloc) return UNSCHEDULABLE_AND_UNRESOLVABLE;
       code = UNSCHEDULABLE;
     }
   }
@@ -231,52 +234,53 @@ function fitCode(snap: Snapshot, s: FilterState, node: number): Code {
 function fitReasons(snap: Snapshot, s: FilterState, node: number): string[] {
   const reasons: string[] = [];
   if (snap.podCount[node] + 1 > snap.allocatable[RESOURCE_PODS][node]) reasons.push('Too many pods');
-  for (let i = 0; i < s.ids.length; i++) {
-    const r = s.ids[i];
-    const alloc = r < snap.allocatable.length ? snap.allocatable[r][node] : 0;
-    const used = r < snap.requested.length ? snap.requested[r][node] : 0;
-    if (s.amounts[i] > alloc - used) reasons.push(s.reasons[i]);
+  for (let i = 0; i < s.amounts.length; i++) {
+    if (s.amounts[i] > s.allocatable[i][node] - s.requested[i][node]) reasons.push(s.reasons[i]);
   }
   return reasons;
 }
 
 // ---- score ------------------------------------------------------------------------------------
 
-/** One scored resource: how to read the node's allocatable and requested, and the pod's request. */
-interface ScoredResource {
+/** One scored resource: the node columns to read and the pod's request. */
+export interface ScoredResource {
   id: number;
   weight: number;
   podRequest: number;
-  /** cpu and memory read the non-zero columns; other resources the plain requested column. */
-  column: Float64Array | null;
+  /** Each node's allocatable of this resource. */
+  allocatable: Float64Array;
+  /** Each node's requested amount: the non-zero view for cpu and memory when scoring fit. */
+  requested: Float64Array;
 }
 
 interface ScoreState {
   resources: ScoredResource[];
 }
 
-/** The pod's request per scored resource, with the 100m/200Mi stand-ins for cpu and memory. */
+/**
+ * The scored resources the pod and nodes take part in: `useRequested` false (Fit) reads cpu and
+ * memory with the 100m/200Mi stand-ins on both sides; true (BalancedAllocation) reads real requests.
+ * A scalar resource the pod does not request is not scored; unknown and non-scalar names neither.
+ */
 export function scoredResources(cycle: Cycle, specs: readonly ResourceSpec[], useRequested: boolean): ScoredResource[] {
   const snap = cycle.snapshot;
   const pod = cycle.pod;
   const out: ScoredResource[] = [];
   for (const spec of specs) {
     const id = snap.resources.find(spec.name);
+    if (id < 0 || id === RESOURCE_PODS || (id > RESOURCE_PODS && !isScalarResourceName(spec.name))) continue;
     let podRequest = 0;
-    if (id >= 0)
-      for (let i = 0; i < pod.requestIds.length; i++) if (pod.requestIds[i] === id) podRequest = pod.requestAmounts[i];
-    let column: Float64Array | null = null;
+    for (let i = 0; i < pod.requestIds.length; i++) if (pod.requestIds[i] === id) podRequest = pod.requestAmounts[i];
+    let requested = snap.requested[id];
     if (!useRequested && id === RESOURCE_CPU) {
       podRequest = pod.nonZeroMilliCpu;
-      column = snap.nonZeroMilliCpu;
+      requested = snap.nonZeroMilliCpu;
     } else if (!useRequested && id === RESOURCE_MEMORY) {
       podRequest = pod.nonZeroMemory;
-      column = snap.nonZeroMemory;
+      requested = snap.nonZeroMemory;
     }
-    // A scalar resource the pod does not request is not scored; unknown resources neither.
-    if (id < 0 || (podRequest === 0 && isScalarResourceName(spec.name))) continue;
-    if (id === RESOURCE_PODS || (id > RESOURCE_PODS && !isScalarResourceName(spec.name))) continue;
-    out.push({ id, weight: spec.weight, podRequest, column });
+    if (podRequest === 0 && isScalarResourceName(spec.name)) continue;
+    out.push({ id, weight: spec.weight, podRequest, allocatable: snap.allocatable[id], requested });
   }
   return out;
 }
@@ -304,63 +308,46 @@ export function brokenLinear(shape: readonly ShapePoint[], p: number): number {
   return shape[shape.length - 1].score;
 }
 
-type Scorer = (snap: Snapshot, s: ScoreState, node: number) => number;
+const LEAST = 0;
+const MOST = 1;
+const RATIO = 2;
+const TYPES: Record<ScoringType, number> = {
+  LeastAllocated: LEAST,
+  MostAllocated: MOST,
+  RequestedToCapacityRatio: RATIO,
+};
 
-function resourceValues(snap: Snapshot, r: ScoredResource, node: number): [alloc: number, req: number] {
-  const alloc = r.id < snap.allocatable.length ? snap.allocatable[r.id][node] : 0;
-  const used = r.column ? r.column[node] : r.id < snap.requested.length ? snap.requested[r.id][node] : 0;
-  return [alloc, used + r.podRequest];
-}
-
-function weightedMean(perResource: (req: number, alloc: number) => number): Scorer {
-  return (snap, s, node) => {
-    let score = 0;
-    let weights = 0;
-    for (const r of s.resources) {
-      const [alloc, req] = resourceValues(snap, r, node);
-      if (alloc === 0) continue;
-      score += perResource(req, alloc) * r.weight;
+/** Weighted mean of per-resource scores; RequestedToCapacityRatio counts only resources above 0 and rounds. */
+function fitScore(
+  resources: readonly ScoredResource[],
+  type: number,
+  shape: readonly ShapePoint[],
+  node: number,
+): number {
+  let score = 0;
+  let weights = 0;
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i];
+    const alloc = r.allocatable[node];
+    if (alloc === 0) continue;
+    const req = r.requested[node] + r.podRequest;
+    if (type === LEAST) {
+      score += leastRequestedScore(req, alloc) * r.weight;
       weights += r.weight;
-    }
-    return weights === 0 ? 0 : Math.trunc(score / weights);
-  };
-}
-
-function requestedToCapacityRatio(shape: readonly ShapePoint[]): Scorer {
-  const scaled = shape.map((p) => ({
-    utilization: p.utilization,
-    score: p.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE),
-  }));
-  const resourceScore = (req: number, alloc: number) =>
-    alloc === 0 || req > alloc
-      ? brokenLinear(scaled, MAX_UTILIZATION)
-      : brokenLinear(scaled, mulDiv(req, MAX_UTILIZATION, alloc));
-  return (snap, s, node) => {
-    let score = 0;
-    let weights = 0;
-    for (const r of s.resources) {
-      const [alloc, req] = resourceValues(snap, r, node);
-      if (alloc === 0) continue;
-      const rs = resourceScore(req, alloc);
-      // Upstream counts only resources that score above 0 in the mean.
+    } else if (type === MOST) {
+      score += mostRequestedScore(req, alloc) * r.weight;
+      weights += r.weight;
+    } else {
+      const rs =
+        req > alloc ? brokenLinear(shape, MAX_UTILIZATION) : brokenLinear(shape, mulDiv(req, MAX_UTILIZATION, alloc));
       if (rs > 0) {
         score += rs * r.weight;
         weights += r.weight;
       }
     }
-    return weights === 0 ? 0 : Math.round(score / weights);
-  };
-}
-
-export function makeScorer(strategy: NodeResourcesFitArgs['scoringStrategy']): Scorer {
-  switch (strategy.type) {
-    case 'MostAllocated':
-      return weightedMean(mostRequestedScore);
-    case 'RequestedToCapacityRatio':
-      return requestedToCapacityRatio(strategy.shape);
-    default:
-      return weightedMean(leastRequestedScore);
   }
+  if (weights === 0) return 0;
+  return type === RATIO ? Math.round(score / weights) : Math.trunc(score / weights);
 }
 
 export default definePlugin<NodeResourcesFitArgs>({
@@ -371,7 +358,11 @@ export default definePlugin<NodeResourcesFitArgs>({
   create(args, handle) {
     const ignored = new Set([...args.ignoredResources, ...handle.ignoredResources]);
     const ignoredGroups = new Set(args.ignoredResourceGroups);
-    const scorer = makeScorer(args.scoringStrategy);
+    const type = TYPES[args.scoringStrategy.type];
+    const shape = args.scoringStrategy.shape.map((p) => ({
+      utilization: p.utilization,
+      score: p.score * (MAX_NODE_SCORE / MAX_CUSTOM_PRIORITY_SCORE),
+    }));
     return {
       name: NAME,
       preFilter: (cycle: Cycle) => ({ code: SUCCESS, state: checkedRequests(cycle, ignored, ignoredGroups) }),
@@ -386,10 +377,10 @@ export default definePlugin<NodeResourcesFitArgs>({
         code: SUCCESS,
         state: { resources: scoredResources(cycle, args.scoringStrategy.resources, false) },
       }),
-      score: (cycle: Cycle, state: ScoreState, node: number) => scorer(cycle.snapshot, state, node),
-      scoreBatch(cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
-        const snap = cycle.snapshot;
-        for (let i = 0; i < count; i++) scores[i] = scorer(snap, state, nodes[i]);
+      score: (_cycle: Cycle, state: ScoreState, node: number) => fitScore(state.resources, type, shape, node),
+      scoreBatch(_cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
+        const resources = state.resources;
+        for (let i = 0; i < count; i++) scores[i] = fitScore(resources, type, shape, nodes[i]);
       },
     };
   },

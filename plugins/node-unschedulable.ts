@@ -28,6 +28,11 @@ export default definePlugin<undefined>({
       if (!cycle.snapshot.unschedulable[node] || state.toleratesCordon) return SUCCESS;
       return UNSCHEDULABLE_AND_UNRESOLVABLE;
     },
+    filterBatch(cycle: Cycle, state: State, nodes: Int32Array, count: number, codes: Uint8Array) {
+      const cordoned = cycle.snapshot.unschedulable;
+      const pass = state.toleratesCordon;
+      for (let i = 0; i < count; i++) codes[i] = pass || !cordoned[nodes[i]] ? SUCCESS : UNSCHEDULABLE_AND_UNRESOLVABLE;
+    },
     filterReasons: () => ['node(s) were unschedulable'],
   }),
 });

@@ -16,6 +16,7 @@
 //   weight uses the number of scored nodes. Per node, Σ (count·ln(domains + 2) + maxSkew − 1) is
 //   summed as a float and rounded once. With the system defaults, nodes that lack a key are still
 //   scored (a missing label is the domain "") instead of being ignored.
+import { labelKeyErrors } from '../src/api/labels.js';
 import type { Problem } from '../src/api/problem.js';
 import type { LabelSelector, Labels, Pod, TopologySpreadConstraint } from '../src/api/types.js';
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
@@ -276,7 +277,7 @@ function hasAllKeys(snap: Snapshot, node: number, constraints: readonly Constrai
   return true;
 }
 
-/** Evaluates nodeAffinityPolicy / nodeTaintsPolicy lazily, once per node per cycle. */
+/** nodeAffinityPolicy / nodeTaintsPolicy: compiled once per cycle, only for the policies some constraint honours. */
 class InclusionPolicies {
   private readonly affinity: RequiredNodeAffinity | null;
   private readonly tolerations: Int32Array | null;
@@ -452,23 +453,6 @@ function normalize(s: ScoreState, feasible: Int32Array, scores: Float64Array): v
 
 // ---- args -----------------------------------------------------------------------------------
 
-const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** metav1validation.ValidateLabelName: an optional DNS-subdomain prefix and a qualified name. */
-function labelNameProblem(key: string): string | null {
-  const parts = key.split('/');
-  const name = parts[parts.length - 1];
-  if (parts.length > 2) return 'a qualified name must have at most one "/"';
-  if (parts.length === 2 && (parts[0].length === 0 || parts[0].length > 253 || !DNS_SUBDOMAIN.test(parts[0]))) {
-    return 'the prefix must be a DNS subdomain';
-  }
-  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
-    return 'must be 63 characters or less, begin and end with an alphanumeric character, with [-._a-zA-Z0-9] between';
-  }
-  return null;
-}
-
 const ARG_FIELDS = new Set(['defaultConstraints', 'defaultingType', 'apiVersion', 'kind']);
 const CONSTRAINT_FIELDS = new Set([
   'maxSkew',
@@ -510,8 +494,10 @@ function parseConstraint(raw: unknown, path: string, problems: Problem[]): Topol
   } else if (!topologyKey) {
     problems.push({ code: 'required', path: `${path}.topologyKey`, message: 'can not be empty' });
   } else {
-    const bad = labelNameProblem(topologyKey);
-    if (bad) problems.push({ code: 'invalid', path: `${path}.topologyKey`, message: `"${topologyKey}": ${bad}` });
+    const bad = labelKeyErrors(topologyKey);
+    if (bad.length > 0) {
+      problems.push({ code: 'invalid', path: `${path}.topologyKey`, message: `"${topologyKey}": ${bad.join('; ')}` });
+    }
   }
   if (!whenUnsatisfiable) {
     problems.push({ code: 'required', path: `${path}.whenUnsatisfiable`, message: 'can not be empty' });

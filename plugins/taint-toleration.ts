@@ -60,6 +60,17 @@ export function untoleratedHardTaint(snap: Snapshot, node: number, tolerations: 
   return ABSENT;
 }
 
+/** Untolerated PreferNoSchedule taints on the node (the raw score). */
+function intolerablePreferred(snap: Snapshot, state: ScoreState, node: number): number {
+  const taints = snap.nodeTaints[node];
+  let count = 0;
+  for (let i = 0; i < taints.length; i += 3) {
+    if (taints[i + 2] !== EFFECT_PREFER_NO_SCHEDULE) continue;
+    if (!tolerated(state.preferTolerations, taints[i], taints[i + 1], EFFECT_PREFER_NO_SCHEDULE)) count++;
+  }
+  return count;
+}
+
 export default definePlugin<undefined>({
   name: NAME,
   description:
@@ -75,6 +86,16 @@ export default definePlugin<undefined>({
         ? SUCCESS
         : UNSCHEDULABLE_AND_UNRESOLVABLE;
     },
+    filterBatch(cycle: Cycle, state: FilterState, nodes: Int32Array, count: number, codes: Uint8Array) {
+      const snap = cycle.snapshot;
+      for (let i = 0; i < count; i++) {
+        const node = nodes[i];
+        codes[i] =
+          snap.nodeTaints[node].length === 0 || untoleratedHardTaint(snap, node, state.tolerations) === ABSENT
+            ? SUCCESS
+            : UNSCHEDULABLE_AND_UNRESOLVABLE;
+      }
+    },
     filterReasons: () => ['node(s) had untolerated taint(s)'],
 
     preScore(cycle: Cycle) {
@@ -82,14 +103,10 @@ export default definePlugin<undefined>({
       const prefer = all.filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
       return { code: SUCCESS, state: { preferTolerations: compileTolerations(prefer, cycle.snapshot) } };
     },
-    score(cycle: Cycle, state: ScoreState, node: number): number {
-      const taints = cycle.snapshot.nodeTaints[node];
-      let count = 0;
-      for (let i = 0; i < taints.length; i += 3) {
-        if (taints[i + 2] !== EFFECT_PREFER_NO_SCHEDULE) continue;
-        if (!tolerated(state.preferTolerations, taints[i], taints[i + 1], EFFECT_PREFER_NO_SCHEDULE)) count++;
-      }
-      return count;
+    score: (cycle: Cycle, state: ScoreState, node: number) => intolerablePreferred(cycle.snapshot, state, node),
+    scoreBatch(cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) {
+      const snap = cycle.snapshot;
+      for (let i = 0; i < count; i++) scores[i] = intolerablePreferred(snap, state, nodes[i]);
     },
     normalizeScore: (_cycle, _state, _feasible, scores) => defaultNormalize(scores, true),
   }),

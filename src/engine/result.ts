@@ -24,7 +24,9 @@ export interface PodResult {
   pod: string;
   preFilter: { code: CodeName; plugin?: string; reasons?: string[] };
   preFilterNodeNames?: string[];
+  /** Names of the feasible nodes; filled when explaining (and when there are fewer than two). */
   feasibleNodes: string[];
+  feasibleCount: number;
   filterFailures: Record<string, FilterFailure>;
   scoreSkippedPlugins?: string[];
   scores?: Record<string, NodeScore>;

@@ -40,6 +40,7 @@ export function scheduleAll(cluster: ClusterSnapshot, profile: Profile, options:
         pod: info.key,
         preFilter: { code: 'Success' },
         feasibleNodes: [],
+        feasibleCount: 0,
         filterFailures: {},
         bestNodes: [],
         gated: true,

@@ -84,6 +84,7 @@ export class Scheduler {
       pod: pod.key,
       preFilter: { code: 'Success' },
       feasibleNodes: [],
+      feasibleCount: 0,
       filterFailures: {},
       bestNodes: [],
     };
@@ -204,7 +205,9 @@ export class Scheduler {
         }
       }
     }
-    result.feasibleNodes = Array.from(feasibleNodes, (n) => snap.nodeNames[n]);
+    result.feasibleCount = found;
+    // Names cost an allocation per node: only an explanation pays for them.
+    if (explain || found <= 1) result.feasibleNodes = Array.from(feasibleNodes, (n) => snap.nodeNames[n]);
 
     if (found === 0) {
       result.message = summarize(nodeCount, result.filterFailures);

@@ -111,7 +111,7 @@ export function selectVictimsOnNode(
 ): Victims | undefined {
   const snapshot = scheduler.snapshot;
   const only = Int32Array.of(node);
-  const fits = (): boolean => scheduler.scheduleOne(pod, only).feasibleNodes.length === 1;
+  const fits = (): boolean => scheduler.scheduleOne(pod, only).feasibleCount === 1;
   const potential = snapshot.podsOnNode[node].filter((p) => p.priority < pod.priority);
   if (potential.length === 0) return undefined;
   for (const p of potential) snapshot.unbind(p);

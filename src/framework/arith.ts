@@ -1,17 +1,13 @@
 // Go int64 arithmetic where JavaScript numbers would lose digits: a product past 2^53 (memory in
 // bytes × 100 on very large nodes) is computed with BigInt, so scores stay exact.
 
-/** trunc(a × b / c) for integers, exact; c must not be 0. */
+/**
+ * trunc(a × b / c) for integers with c ≠ 0, exact. Below 2^53 the float quotient cannot cross an
+ * integer boundary (the gap to the next integer is at least 1/c, larger than the rounding error),
+ * so plain division suffices there.
+ */
 export function mulDiv(a: number, b: number, c: number): number {
   const p = a * b;
-  if (Number.isSafeInteger(p)) {
-    let q = Math.trunc(p / c);
-    // Float division can land one off when p/c sits next to an integer; correct it exactly.
-    if (c > 0) {
-      if (q * c > p && p >= 0) q--;
-      else if ((q + 1) * c <= p && p >= 0) q++;
-    }
-    return q;
-  }
+  if (p <= Number.MAX_SAFE_INTEGER && p >= -Number.MAX_SAFE_INTEGER) return Math.trunc(p / c);
   return Number((BigInt(a) * BigInt(b)) / BigInt(c));
 }

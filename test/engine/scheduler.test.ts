@@ -123,7 +123,7 @@ describe('filter explanations', () => {
   test('sampling: with 1,000 nodes only 42% are filtered, and the start rotates', () => {
     const nodes = Array.from({ length: 1000 }, (_, i) => makeNode(`n${String(i).padStart(4, '0')}`));
     const snap = new Snapshot(makeCluster({ nodes }));
-    const s = new Scheduler(profile, snap, { tieBreak: 'first', seed: 1, explain: false });
+    const s = new Scheduler(profile, snap, { tieBreak: 'first', seed: 1, explain: true });
     const r1 = s.scheduleOne(snap.podInfo(makePod('p1', { cpu: '1m' })));
     const r2 = s.scheduleOne(snap.podInfo(makePod('p2', { cpu: '1m' })));
     assert.equal(r1.feasibleNodes.length, 420);

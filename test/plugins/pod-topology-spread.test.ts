@@ -665,6 +665,28 @@ describe('PodTopologySpread system default constraints', () => {
     assert.equal(runScore(snap, pod('p', { app: 'web' }, { owner: { kind: 'ReplicaSet', name: 'missing' } })), 'Skip');
   });
 
+  test('a controlling StatefulSet or ReplicationController (v1, selector defaulting to template labels) adds its selector', () => {
+    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c' }] } };
+    const snap = cluster(nodes, bound('a1', 1), {
+      statefulSets: [
+        {
+          metadata: { name: 'ss', namespace: 'default' },
+          spec: { selector: { matchLabels: { app: 'web' } }, template },
+        },
+      ],
+      replicationControllers: [{ metadata: { name: 'rc', namespace: 'default' }, spec: { template } }],
+    });
+    const want = { raw: { a1: 9, a2: 7, b1: 6 }, normalized: { a1: 66, a2: 88, b1: 100 } };
+    assert.deepEqual(runScore(snap, pod('p', { app: 'web' }, { owner: { kind: 'StatefulSet', name: 'ss' } })), want);
+    assert.deepEqual(
+      runScore(
+        snap,
+        pod('p', { app: 'web' }, { owner: { kind: 'ReplicationController', name: 'rc', apiVersion: 'v1' } }),
+      ),
+      want,
+    );
+  });
+
   test('nodes lacking the zone label are still scored on hostname; their "" domain widens the zone weight', () => {
     // Feasible a1 (zone a) and nozone. Zone domains {a, ""} → weight ln 4; hostname weight ln 4.
     // a1: 1.386 + 2 + 1.386 + 4 = 8.77 → 9; nozone: hostname only, 0 + 2 = 2.
