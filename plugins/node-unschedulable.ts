@@ -3,7 +3,7 @@
 import { type Cycle, definePlugin } from '../src/framework/plugin.js';
 import { type Code, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { EFFECT_NO_SCHEDULE } from '../src/snapshot/snapshot.js';
-import { compileTolerations, tolerated } from './taint-toleration.js';
+import { compileTolerations, tolerated } from '../src/snapshot/tolerations.js';
 
 export const NAME = 'NodeUnschedulable';
 export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';

@@ -38,7 +38,7 @@ import {
   OP_IN,
 } from '../src/snapshot/selector.js';
 import type { Snapshot } from '../src/snapshot/snapshot.js';
-import { compileTolerations, untoleratedHardTaint } from './taint-toleration.js';
+import { compileTolerations, untoleratedHardTaint } from '../src/snapshot/tolerations.js';
 
 export const NAME = 'PodTopologySpread';
 

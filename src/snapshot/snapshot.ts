@@ -79,6 +79,8 @@ export class Snapshot {
   readonly cluster: ClusterSnapshot;
   /** Bumped on every change; plugins may key caches on it. */
   version = 0;
+  /** Per node: bumped whenever a pod is bound to or removed from it, so caches can recount only that node. */
+  nodeGeneration = new Uint32Array(0);
 
   private readonly valueIntCache: number[] = [];
 
@@ -161,6 +163,9 @@ export class Snapshot {
     this.nonZeroMilliCpu = growF(this.nonZeroMilliCpu);
     this.nonZeroMemory = growF(this.nonZeroMemory);
     this.podCount = growI(this.podCount, 0);
+    const g = new Uint32Array(cap);
+    g.set(this.nodeGeneration);
+    this.nodeGeneration = g;
     const u = new Uint8Array(cap);
     u.set(this.unschedulable);
     this.unschedulable = u;
@@ -259,6 +264,7 @@ export class Snapshot {
     this.nonZeroMilliCpu[node] += sign * info.nonZeroMilliCpu;
     this.nonZeroMemory[node] += sign * info.nonZeroMemory;
     this.podCount[node] += sign;
+    this.nodeGeneration[node]++;
     const ports = this.usedPorts[node];
     for (const p of info.hostPorts) {
       if (sign > 0) ports.push(p);
