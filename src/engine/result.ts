@@ -27,6 +27,9 @@ export interface PodResult {
   /** Names of the feasible nodes; filled when explaining (and when there are fewer than two). */
   feasibleNodes: string[];
   feasibleCount: number;
+  /** Feasible node indices in the order they were found, and their weighted totals (when scored). */
+  nodeIndices?: Int32Array;
+  totals?: Float64Array;
   filterFailures: Record<string, FilterFailure>;
   scoreSkippedPlugins?: string[];
   scores?: Record<string, NodeScore>;

@@ -70,11 +70,10 @@ export class Scheduler {
    * `only` restricts the cycle to these nodes (an extender request's node list): every one of
    * them is filtered, whatever percentageOfNodesToScore says.
    */
-  scheduleOne(pod: PodInfo, only?: Int32Array): PodResult {
+  scheduleOne(pod: PodInfo, only?: Int32Array, explain = this.options.explain): PodResult {
     const snap = this.snapshot;
     const profile = this.profile;
     const cycle: Cycle = { pod, snapshot: snap };
-    const explain = this.options.explain;
     const nodeCount = snap.nodeCount;
     if (this.failedPlugin.length < nodeCount) {
       this.failedPlugin = new Int16Array(nodeCount * 2);
@@ -213,19 +212,19 @@ export class Scheduler {
       result.message = summarize(nodeCount, result.filterFailures);
       return result;
     }
+    result.nodeIndices = feasibleNodes;
     if (found === 1) {
       result.chosenNode = snap.nodeNames[feasibleNodes[0]];
       result.bestNodes = [result.chosenNode];
       result.scoringSkippedBecauseSingleFeasibleNode = true;
       return result;
     }
-    return this.scoreAndSelect(cycle, feasibleNodes, result);
+    return this.scoreAndSelect(cycle, feasibleNodes, result, explain);
   }
 
-  private scoreAndSelect(cycle: Cycle, feasible: Int32Array, result: PodResult): PodResult {
+  private scoreAndSelect(cycle: Cycle, feasible: Int32Array, result: PodResult, explain: boolean): PodResult {
     const snap = this.snapshot;
     const profile = this.profile;
-    const explain = this.options.explain;
     const scorePlugins = profile.score;
 
     // ---- PreScore -----------------------------------------------------------------------------
@@ -296,6 +295,7 @@ export class Scheduler {
     }
     result.chosenNode = snap.nodeNames[chosen];
     result.maxTotal = max;
+    result.totals = totals;
     if (explain && nodeScores) {
       for (let i = 0; i < feasible.length; i++) nodeScores[snap.nodeNames[feasible[i]]].total = totals[i];
       result.scores = nodeScores;

@@ -217,14 +217,16 @@ export class Extender {
   prioritize(body: unknown, deadline: Deadline): HostPriority[] {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
-    const result = view.only.length > 0 ? this.run(view.scheduler, view, deadline) : undefined;
+    // Totals only: the per-plugin explanation would cost more than the scoring itself.
+    const result = view.only.length > 0 ? view.scheduler.scheduleOne(view.pod, view.only, false) : undefined;
+    deadline.check('running the filter and score plugins');
     const score = new Map<string, number>();
-    if (result?.scores) {
-      const names = Object.keys(result.scores);
-      const scaled = scaleScores(names.map((n) => result.scores![n].total));
-      for (let i = 0; i < names.length; i++) score.set(names[i], scaled[i]);
-    } else if (result?.feasibleNodes.length === 1) {
-      score.set(result.feasibleNodes[0], MAX_EXTENDER_PRIORITY);
+    const names = view.scheduler.snapshot.nodeNames;
+    if (result?.totals && result.nodeIndices) {
+      const scaled = scaleScores(Array.from(result.totals));
+      for (let i = 0; i < result.nodeIndices.length; i++) score.set(names[result.nodeIndices[i]], scaled[i]);
+    } else if (result?.feasibleCount === 1 && result.nodeIndices) {
+      score.set(names[result.nodeIndices[0]], MAX_EXTENDER_PRIORITY);
     }
     return view.names.map((name) => ({ Host: name, Score: score.get(name) ?? 0 }));
   }
