@@ -3,30 +3,16 @@
 // the new snapshot aside and swaps one reference, so a request sees the old cluster or the new one,
 // never half of each. Requests run one at a time on the event loop: a handler may change the
 // current snapshot (bind, a preemption dry run) as long as it restores it before it returns.
+
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { emptyCluster } from '../api/cluster.js';
 import type { ClusterSnapshot, Node, Pod } from '../api/types.js';
 import { Scheduler, type TieBreak } from '../engine/scheduler.js';
 import type { Profile } from '../framework/profile.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 
-export function emptyCluster(): ClusterSnapshot {
-  return {
-    nodes: [],
-    pods: [],
-    pendingPods: [],
-    namespaces: [],
-    services: [],
-    replicaSets: [],
-    replicationControllers: [],
-    statefulSets: [],
-    deployments: [],
-    daemonSets: [],
-    jobs: [],
-    podDisruptionBudgets: [],
-    priorityClasses: [],
-  };
-}
+export { emptyCluster };
 
 export interface CacheState {
   /** The objects; `pods` lists the bound pods, kept in step with bindings recorded here. */

@@ -1,4 +1,5 @@
 // Small builders for test clusters: a node or pod in one line, defaults filled in.
+import { emptyCluster } from '../../src/api/cluster.js';
 import type { ClusterSnapshot, Node, Pod, PodSpec, Taint } from '../../src/api/types.js';
 
 export interface NodeOptions {
@@ -57,19 +58,8 @@ export function makePod(name: string, o: PodOptions = {}): Pod {
 
 export function makeCluster(parts: Partial<ClusterSnapshot>): ClusterSnapshot {
   return {
-    nodes: [],
-    pods: [],
-    pendingPods: [],
+    ...emptyCluster(),
     namespaces: [{ metadata: { name: 'default', labels: { 'kubernetes.io/metadata.name': 'default' } } }],
-    services: [],
-    replicaSets: [],
-    replicationControllers: [],
-    statefulSets: [],
-    deployments: [],
-    daemonSets: [],
-    jobs: [],
-    podDisruptionBudgets: [],
-    priorityClasses: [],
     ...parts,
   };
 }
