@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { builtinRegistry } from '../plugins/index.js';
 import type { KubeSchedulerConfiguration, Node } from '../src/api/types.js';
 import { Scheduler } from '../src/engine/scheduler.js';
 import { chooseProfile } from '../src/framework/config-file.js';
-import { replayRegistry } from '../src/sim/replay.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { generateTrace } from '../src/traces/generate.js';
 import { openTrace } from '../src/traces/reader.js';
@@ -68,7 +68,7 @@ const config: KubeSchedulerConfiguration = {
   kind: 'KubeSchedulerConfiguration',
   percentageOfNodesToScore: Number(values.percentage),
 };
-const profile = chooseProfile({ config, registry: replayRegistry() });
+const profile = chooseProfile({ config, registry: builtinRegistry() });
 
 // Time spent inside the engine, measured around every scheduleOne (including preemption's).
 let engineMs = 0;

@@ -1,5 +1,6 @@
 // The built-in plugins, in the order kube-scheduler v1.35's default profile lists them.
 import { Registry } from '../src/framework/registry.js';
+import daemonSetReservation from './daemonset-reservation.js';
 import dynamicResources from './dynamic-resources.js';
 import imageLocality from './image-locality.js';
 import interPodAffinity from './inter-pod-affinity.js';
@@ -38,24 +39,28 @@ export const DEFAULT_MULTI_POINT: readonly { name: string; weight?: number }[] =
 ];
 
 export function builtinRegistry(): Registry {
-  return new Registry()
-    .register(schedulingGates)
-    .register(prioritySort)
-    .register(nodeUnschedulable)
-    .register(nodeName)
-    .register(taintToleration)
-    .register(nodeAffinity)
-    .register(nodePorts)
-    .register(nodeResourcesFit)
-    .register(volumeRestrictions)
-    .register(nodeVolumeLimits)
-    .register(volumeBinding)
-    .register(volumeZone)
-    .register(podTopologySpread)
-    .register(interPodAffinity)
-    .register(dynamicResources)
-    .register(defaultPreemption)
-    .register(balancedAllocation)
-    .register(imageLocality)
-    .register(defaultBinder);
+  return (
+    new Registry()
+      .register(schedulingGates)
+      .register(prioritySort)
+      .register(nodeUnschedulable)
+      .register(nodeName)
+      .register(taintToleration)
+      .register(nodeAffinity)
+      .register(nodePorts)
+      .register(nodeResourcesFit)
+      .register(volumeRestrictions)
+      .register(nodeVolumeLimits)
+      .register(volumeBinding)
+      .register(volumeZone)
+      .register(podTopologySpread)
+      .register(interPodAffinity)
+      .register(dynamicResources)
+      .register(defaultPreemption)
+      .register(balancedAllocation)
+      .register(imageLocality)
+      .register(defaultBinder)
+      // Not in the default profile: enabled by name (upstream has no such plugin).
+      .register(daemonSetReservation)
+  );
 }

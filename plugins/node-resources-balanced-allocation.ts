@@ -4,7 +4,14 @@
 import type { Problem } from '../src/api/problem.js';
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { SKIP, SUCCESS } from '../src/framework/status.js';
-import { parseResourceSpecs, type ResourceSpec, type ScoredResource, scoredResources } from './node-resources-fit.js';
+import {
+  DEFAULT_RESOURCES,
+  parseResourceSpecs,
+  type ResourceSpec,
+  type ScoredResource,
+  scoredResources,
+  type WeightRule,
+} from './node-resources-fit.js';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
 
@@ -40,13 +47,27 @@ export function balancedScore(s: ScoreState, node: number): number {
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
 
-function parseArgs(raw: unknown, path: string): { args: BalancedAllocationArgs; problems: Problem[] } {
+/** BalancedAllocation weighs every resource alike: a weight, if given, must be 1 (0 means 1). */
+const WEIGHT_ONE: WeightRule = { valid: (w) => w === 1, text: '1' };
+
+/** kube-scheduler's defaulting and ValidateNodeResourcesBalancedAllocationArgs: weights 1, names unique. */
+export function parseArgs(raw: unknown, path: string): { args: BalancedAllocationArgs; problems: Problem[] } {
   const problems: Problem[] = [];
-  if (raw === undefined || raw === null)
-    return { args: { resources: parseResourceSpecs(undefined, path, problems) }, problems };
+  if (raw === undefined || raw === null) return { args: { resources: DEFAULT_RESOURCES }, problems };
   if (typeof raw !== 'object' || Array.isArray(raw))
-    return { args: { resources: [] }, problems: [{ code: 'type', path, message: 'expected an object' }] };
-  const resources = parseResourceSpecs((raw as { resources?: unknown }).resources, `${path}.resources`, problems);
+    return { args: { resources: DEFAULT_RESOURCES }, problems: [{ code: 'type', path, message: 'expected an object' }] };
+  const at = `${path}.resources`;
+  const resources = parseResourceSpecs((raw as { resources?: unknown }).resources, at, problems, WEIGHT_ONE);
+  const list = (raw as { resources?: unknown }).resources;
+  if (Array.isArray(list)) {
+    const seen = new Set<string>();
+    list.forEach((r, i) => {
+      const name = (r as { name?: unknown } | null)?.name;
+      if (typeof name !== 'string') return;
+      if (seen.has(name)) problems.push({ code: 'duplicate', path: `${at}[${i}].name`, message: `duplicate resource ${JSON.stringify(name)}` });
+      seen.add(name);
+    });
+  }
   return { args: { resources }, problems };
 }
 

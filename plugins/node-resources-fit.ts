@@ -3,9 +3,18 @@
 // weighted resources). Scoring uses the non-zero view of cpu and memory (100m / 200Mi stand-ins
 // for containers that name none), so empty pods still spread.
 import type { Problem } from '../src/api/problem.js';
+import type { Container, Pod } from '../src/api/types.js';
 import { mulDiv } from '../src/framework/arith.js';
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { type Code, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
+import type { PodInfo } from '../src/snapshot/pod-info.js';
+import {
+  CPU,
+  computePodRequests,
+  DEFAULT_MEMORY_REQUEST,
+  DEFAULT_MILLI_CPU_REQUEST,
+  MEMORY,
+} from '../src/snapshot/pod-requests.js';
 import { isExtendedResourceName, isScalarResourceName } from '../src/snapshot/resource-names.js';
 import {
   RESOURCE_CPU,
@@ -45,21 +54,71 @@ const MAX_UTILIZATION = 100;
 const MAX_CUSTOM_PRIORITY_SCORE = 10;
 
 // ---- args -------------------------------------------------------------------------------------
+// kube-scheduler's v1 defaulting then validation (SetDefaults_NodeResourcesFitArgs,
+// ValidateNodeResourcesFitArgs): no scoringStrategy → LeastAllocated over cpu and memory; an empty
+// resource list → cpu and memory; weight missing or 0 → 1, else 1..100; a given scoringStrategy
+// must name its type; ignored resources and groups are qualified names, groups without '/'.
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function stringList(v: unknown, path: string, problems: Problem[]): string[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-    problems.push({ code: 'type', path, message: 'expected a list of resource names' });
-    return [];
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `name` is not a qualified name (`[prefix/]name`, as label keys), or undefined when it is one. */
+export function qualifiedNameError(name: string): string | undefined {
+  const parts = name.split('/');
+  if (parts.length > 2) return 'a qualified name has at most one "/"';
+  const local = parts[parts.length - 1];
+  if (parts.length === 2) {
+    const prefix = parts[0];
+    if (prefix === '') return 'the prefix before "/" must not be empty';
+    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return `prefix ${JSON.stringify(prefix)} must be a DNS subdomain (lower case)`;
   }
-  return v;
+  if (local === '') return 'the name part must not be empty';
+  if (local.length > 63) return 'the name part must be at most 63 characters';
+  if (!QUALIFIED_NAME.test(local)) return 'the name part must be alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric';
+  return undefined;
 }
 
-export function parseResourceSpecs(v: unknown, path: string, problems: Problem[]): ResourceSpec[] {
+function nameList(v: unknown, path: string, problems: Problem[], group: boolean): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    problems.push({ code: 'type', path, message: 'expected a list of names' });
+    return [];
+  }
+  const out: string[] = [];
+  v.forEach((x, i) => {
+    const at = `${path}[${i}]`;
+    if (typeof x !== 'string') {
+      problems.push({ code: 'type', path: at, message: `expected a string, got ${JSON.stringify(x)}` });
+      return;
+    }
+    if (group && x.includes('/')) {
+      problems.push({ code: 'value', path: at, message: `resource group name can't contain '/' (got ${JSON.stringify(x)}; a group is the part before "/")` });
+      return;
+    }
+    const err = qualifiedNameError(x);
+    if (err) {
+      problems.push({ code: 'value', path: at, message: `${JSON.stringify(x)} is not a valid name: ${err}` });
+      return;
+    }
+    out.push(x);
+  });
+  return out;
+}
+
+/** Rule for a resource weight: NodeResourcesFit takes 1..100, BalancedAllocation exactly 1. */
+export interface WeightRule {
+  valid(weight: number): boolean;
+  text: string;
+}
+
+export const FIT_WEIGHT: WeightRule = { valid: (w) => w >= 1 && w <= 100, text: 'in the range 1..100' };
+
+/** `[{name, weight}]` with kube-scheduler's defaults: missing or empty → cpu and memory; weight missing or 0 → 1. */
+export function parseResourceSpecs(v: unknown, path: string, problems: Problem[], rule: WeightRule = FIT_WEIGHT): ResourceSpec[] {
   if (v === undefined || v === null) return DEFAULT_RESOURCES;
   if (!Array.isArray(v)) {
     problems.push({ code: 'type', path, message: 'expected a list of {name, weight}' });
@@ -69,62 +128,74 @@ export function parseResourceSpecs(v: unknown, path: string, problems: Problem[]
   const out: ResourceSpec[] = [];
   v.forEach((r, i) => {
     const at = `${path}[${i}]`;
-    if (!isRecord(r) || typeof r.name !== 'string' || r.name === '') {
-      problems.push({ code: 'type', path: `${at}.name`, message: 'expected a resource name' });
+    if (!isRecord(r)) {
+      problems.push({ code: 'type', path: at, message: 'expected {name, weight}' });
       return;
     }
-    const weight = r.weight ?? 1;
-    if (!Number.isInteger(weight) || (weight as number) < 1 || (weight as number) > 100) {
-      problems.push({
-        code: 'range',
-        path: `${at}.weight`,
-        message: `resource weight of ${r.name} must be an integer from 1 to 100, got ${JSON.stringify(r.weight)}`,
-      });
+    if (typeof r.name !== 'string') {
+      problems.push({ code: 'type', path: `${at}.name`, message: `expected a resource name, got ${JSON.stringify(r.name)}` });
       return;
     }
-    out.push({ name: r.name, weight: weight as number });
+    const raw = r.weight ?? 0;
+    if (typeof raw !== 'number' || !Number.isInteger(raw)) {
+      problems.push({ code: 'type', path: `${at}.weight`, message: `expected an integer, got ${JSON.stringify(r.weight)}` });
+      return;
+    }
+    const weight = raw === 0 ? 1 : raw;
+    if (!rule.valid(weight)) {
+      problems.push({ code: 'range', path: `${at}.weight`, message: `resource weight of ${r.name} must be ${rule.text}, got ${raw}` });
+      return;
+    }
+    out.push({ name: r.name, weight });
   });
   return out;
 }
 
+/** RequestedToCapacityRatio's shape: at least one point, utilization 0..100 strictly increasing, score 0..10. */
 function parseShape(v: unknown, path: string, problems: Problem[]): ShapePoint[] {
-  if (!Array.isArray(v) || v.length === 0) {
-    problems.push({ code: 'required', path, message: 'RequestedToCapacityRatio needs at least one shape point' });
+  if (v !== undefined && v !== null && !Array.isArray(v)) {
+    problems.push({ code: 'type', path, message: 'expected a list of {utilization, score}' });
+    return [];
+  }
+  if (!v || v.length === 0) {
+    problems.push({ code: 'required', path, message: 'at least one point must be specified' });
     return [];
   }
   const out: ShapePoint[] = [];
+  let ok = true;
   v.forEach((p, i) => {
     const at = `${path}[${i}]`;
     if (!isRecord(p)) {
       problems.push({ code: 'type', path: at, message: 'expected {utilization, score}' });
+      ok = false;
       return;
     }
     const u = p.utilization ?? 0;
     const s = p.score ?? 0;
-    if (!Number.isInteger(u) || (u as number) < 0 || (u as number) > MAX_UTILIZATION) {
-      problems.push({
-        code: 'range',
-        path: `${at}.utilization`,
-        message: `must be an integer from 0 to 100, got ${JSON.stringify(p.utilization)}`,
-      });
-      return;
+    if (typeof u !== 'number' || !Number.isInteger(u) || u < 0 || u > MAX_UTILIZATION) {
+      problems.push({ code: 'range', path: `${at}.utilization`, message: `must be an integer in the range 0..100, got ${JSON.stringify(p.utilization)}` });
+      ok = false;
     }
-    if (!Number.isInteger(s) || (s as number) < 0 || (s as number) > MAX_CUSTOM_PRIORITY_SCORE) {
-      problems.push({
-        code: 'range',
-        path: `${at}.score`,
-        message: `must be an integer from 0 to 10, got ${JSON.stringify(p.score)}`,
-      });
-      return;
-    }
-    if (out.length > 0 && (u as number) <= out[out.length - 1].utilization) {
-      problems.push({ code: 'order', path: `${at}.utilization`, message: 'shape utilizations must increase strictly' });
-      return;
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > MAX_CUSTOM_PRIORITY_SCORE) {
+      problems.push({ code: 'range', path: `${at}.score`, message: `must be an integer in the range 0..10, got ${JSON.stringify(p.score)}` });
+      ok = false;
     }
     out.push({ utilization: u as number, score: s as number });
   });
+  for (let i = 1; ok && i < out.length; i++) {
+    if (out[i - 1].utilization >= out[i].utilization) {
+      problems.push({
+        code: 'order',
+        path: `${path}[${i}].utilization`,
+        message: `utilization values must be sorted in increasing order (${out[i - 1].utilization} then ${out[i].utilization})`,
+      });
+      break;
+    }
+  }
   return out;
 }
+
+const SCORING_TYPES: readonly ScoringType[] = ['LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'];
 
 export function parseArgs(raw: unknown, path: string): { args: NodeResourcesFitArgs; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -135,41 +206,32 @@ export function parseArgs(raw: unknown, path: string): { args: NodeResourcesFitA
   };
   if (raw === undefined || raw === null) return { args, problems };
   if (!isRecord(raw)) return { args, problems: [{ code: 'type', path, message: 'expected an object' }] };
-  args.ignoredResources = stringList(raw.ignoredResources, `${path}.ignoredResources`, problems);
-  args.ignoredResourceGroups = stringList(raw.ignoredResourceGroups, `${path}.ignoredResourceGroups`, problems);
-  for (const g of args.ignoredResourceGroups) {
-    if (g.includes('/'))
-      problems.push({
-        code: 'value',
-        path: `${path}.ignoredResourceGroups`,
-        message: `${JSON.stringify(g)} is a resource name, not a group (the part before "/")`,
-      });
-  }
+  args.ignoredResources = nameList(raw.ignoredResources, `${path}.ignoredResources`, problems, false);
+  args.ignoredResourceGroups = nameList(raw.ignoredResourceGroups, `${path}.ignoredResourceGroups`, problems, true);
   const ss = raw.scoringStrategy;
-  if (ss !== undefined && ss !== null) {
-    if (!isRecord(ss)) {
-      problems.push({ code: 'type', path: `${path}.scoringStrategy`, message: 'expected an object' });
-    } else {
-      const type = ss.type ?? 'LeastAllocated';
-      if (type !== 'LeastAllocated' && type !== 'MostAllocated' && type !== 'RequestedToCapacityRatio') {
-        problems.push({
-          code: 'value',
-          path: `${path}.scoringStrategy.type`,
-          message: `expected LeastAllocated, MostAllocated or RequestedToCapacityRatio, got ${JSON.stringify(ss.type)}`,
-        });
-      } else {
-        args.scoringStrategy.type = type;
-      }
-      args.scoringStrategy.resources = parseResourceSpecs(ss.resources, `${path}.scoringStrategy.resources`, problems);
-      if (type === 'RequestedToCapacityRatio') {
-        const rtcr = isRecord(ss.requestedToCapacityRatio) ? ss.requestedToCapacityRatio : {};
-        args.scoringStrategy.shape = parseShape(
-          rtcr.shape,
-          `${path}.scoringStrategy.requestedToCapacityRatio.shape`,
-          problems,
-        );
-      }
-    }
+  if (ss === undefined || ss === null) return { args, problems };
+  const at = `${path}.scoringStrategy`;
+  if (!isRecord(ss)) {
+    problems.push({ code: 'type', path: at, message: 'expected an object' });
+    return { args, problems };
+  }
+  // A given scoringStrategy has no default type (kube-scheduler rejects an empty one).
+  if (typeof ss.type === 'string' && (SCORING_TYPES as readonly string[]).includes(ss.type)) {
+    args.scoringStrategy.type = ss.type as ScoringType;
+  } else {
+    problems.push({
+      code: ss.type === undefined ? 'required' : 'value',
+      path: `${at}.type`,
+      message: `expected one of ${SCORING_TYPES.join(', ')}, got ${ss.type === undefined ? 'none' : JSON.stringify(ss.type)}`,
+    });
+  }
+  args.scoringStrategy.resources = parseResourceSpecs(ss.resources, `${at}.resources`, problems);
+  const rtcr = ss.requestedToCapacityRatio;
+  if (rtcr !== undefined && rtcr !== null) {
+    if (!isRecord(rtcr)) problems.push({ code: 'type', path: `${at}.requestedToCapacityRatio`, message: 'expected an object' });
+    else args.scoringStrategy.shape = parseShape(rtcr.shape, `${at}.requestedToCapacityRatio.shape`, problems);
+  } else if (args.scoringStrategy.type === 'RequestedToCapacityRatio' && ss.type !== undefined) {
+    problems.push({ code: 'required', path: `${at}.requestedToCapacityRatio`, message: 'RequestedToCapacityRatio needs requestedToCapacityRatio.shape' });
   }
   return { args, problems };
 }
@@ -273,16 +335,40 @@ export function scoredResources(cycle: Cycle, specs: readonly ResourceSpec[], us
     for (let i = 0; i < pod.requestIds.length; i++) if (pod.requestIds[i] === id) podRequest = pod.requestAmounts[i];
     let requested = snap.requested[id];
     if (!useRequested && id === RESOURCE_CPU) {
-      podRequest = pod.nonZeroMilliCpu;
+      podRequest = incomingNonZero(pod)[0];
       requested = snap.nonZeroMilliCpu;
     } else if (!useRequested && id === RESOURCE_MEMORY) {
-      podRequest = pod.nonZeroMemory;
+      podRequest = incomingNonZero(pod)[1];
       requested = snap.nonZeroMemory;
     }
     if (podRequest === 0 && isScalarResourceName(spec.name)) continue;
     out.push({ id, weight: spec.weight, podRequest, allocatable: snap.allocatable[id], requested });
   }
   return out;
+}
+
+/**
+ * The incoming pod's cpu and memory as Fit scores them: upstream's calculatePodResourceRequest
+ * fills 100m / 200Mi into every container that lacks the key, always. The node totals (and
+ * PodInfo's non-zero view) skip the stand-in for a resource some container names once pod-level
+ * requests are set (getNonMissingContainerRequests), so only such pods need the second sum.
+ */
+function incomingNonZero(info: PodInfo): [milliCpu: number, memory: number] {
+  const pod = info.pod;
+  const podLevel = pod.spec.resources?.requests;
+  if (!podLevel || Object.keys(podLevel).length === 0) return [info.nonZeroMilliCpu, info.nonZeroMemory];
+  const fill = (c: Container): Container => {
+    const requests = { ...c.resources?.requests };
+    if (!(CPU in requests)) requests[CPU] = `${DEFAULT_MILLI_CPU_REQUEST}m`;
+    if (!(MEMORY in requests)) requests[MEMORY] = `${DEFAULT_MEMORY_REQUEST}`;
+    return { ...c, resources: { ...c.resources, requests } };
+  };
+  const filled: Pod = {
+    ...pod,
+    spec: { ...pod.spec, containers: pod.spec.containers.map(fill), initContainers: pod.spec.initContainers?.map(fill) },
+  };
+  const amounts = computePodRequests(filled).amounts;
+  return [amounts.get(CPU) ?? 0, amounts.get(MEMORY) ?? 0];
 }
 
 export function leastRequestedScore(requested: number, capacity: number): number {
@@ -356,7 +442,9 @@ export default definePlugin<NodeResourcesFitArgs>({
     'Checks the node has room for the pod’s requests; scores by allocation (least, most, or a custom shape).',
   parseArgs,
   create(args, handle) {
-    const ignored = new Set([...args.ignoredResources, ...handle.ignoredResources]);
+    // Extenders' ignoredByScheduler resources replace the args' list (kube-scheduler's buildExtenders
+    // overwrites IgnoredResources); ignoredResourceGroups stay.
+    const ignored = new Set(handle.ignoredResources.size > 0 ? handle.ignoredResources : args.ignoredResources);
     const ignoredGroups = new Set(args.ignoredResourceGroups);
     const type = TYPES[args.scoringStrategy.type];
     const shape = args.scoringStrategy.shape.map((p) => ({

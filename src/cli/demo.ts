@@ -1,28 +1,35 @@
-// berth demo: the README's first command. Schedules the bundled example cluster and shows why
-// each pod went where it did.
+// berth demo: the README's first command. Replays the bundled day-long trace on the bundled
+// cluster, prints the summary and leaves the report in replay-out/.
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runCommand } from './run.js';
 
-/** The bundled cluster, found relative to the compiled file (dist/src/cli → repo root). */
-export const DEMO_CLUSTER = fileURLToPath(new URL('../../../traces/clusters/demo.yaml', import.meta.url));
+const repo = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+
+/** The bundled inputs, found relative to the compiled file (dist/src/cli → repo root). */
+export const DEMO_CLUSTER = repo('traces/clusters/demo.yaml');
+export const DEMO_TRACE = repo('traces/demo-trace.jsonl');
 
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('schedule the bundled example cluster (traces/clusters/demo.yaml) and explain each placement')
-    .action(() =>
+    .description('replay the bundled trace on the bundled cluster and summarise it (the README quick start)')
+    .option('--out <dir>', 'where to write summary.json, timeseries.csv and report.html', 'replay-out')
+    .action((opts: { out: string }) =>
       runCommand(async () => {
-        const [{ loadCluster }, { chooseProfile }, { scheduleAll }, { formatScheduleTable }] = await Promise.all([
-          import('../load/load.js'),
-          import('../framework/config-file.js'),
-          import('../engine/schedule-all.js'),
-          import('../report/schedule-table.js'),
+        const [{ replay }, { formatReplaySummary }] = await Promise.all([
+          import('../sim/replay.js'),
+          import('../report/replay-text.js'),
         ]);
-        const { cluster } = await loadCluster([DEMO_CLUSTER]);
-        const output = scheduleAll(cluster, chooseProfile({}), { tieBreak: 'first', seed: 1, explain: true });
-        process.stdout.write(`berth demo: ${DEMO_CLUSTER}\n`);
-        process.stdout.write(formatScheduleTable(output));
+        process.stdout.write(
+          `berth demo: replaying ${relative('.', DEMO_TRACE)} on ${relative('.', DEMO_CLUSTER)}\n\n`,
+        );
+        const summary = await replay({ cluster: DEMO_CLUSTER, trace: DEMO_TRACE, seed: 1, out: opts.out });
+        process.stdout.write(formatReplaySummary(summary, opts.out));
+        process.stdout.write(
+          '\nNext: `berth schedule --snapshot traces/clusters/demo.yaml` explains each pending pod of the snapshot.\n',
+        );
       }),
     );
 }

@@ -3,8 +3,10 @@
 // Kept light at start-up: a command's heavy modules load only when that command runs.
 import { Command } from 'commander';
 import { register as registerDemo } from './demo.js';
+import { register as registerReplay } from './replay.js';
 import { register as registerSchedule } from './schedule.js';
 import { register as registerServe } from './serve.js';
+import { register as registerTrace } from './trace.js';
 import { register as registerValidate } from './validate.js';
 
 const program = new Command('berth')
@@ -14,6 +16,8 @@ const program = new Command('berth')
 
 registerDemo(program);
 registerSchedule(program);
+registerReplay(program);
+registerTrace(program);
 registerServe(program);
 registerValidate(program);
 

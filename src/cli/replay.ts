@@ -54,8 +54,9 @@ function progressBar(): ((p: { bytesRead: number; size: number; now: number; sch
 }
 
 async function replayCommand(opts: ReplayCliOptions): Promise<void> {
-  const [{ replay, replayRegistry }, { parseSeed }] = await Promise.all([
+  const [{ replay }, { builtinRegistry }, { parseSeed }] = await Promise.all([
     import('../sim/replay.js'),
+    import('../../plugins/index.js'),
     import('./options.js'),
   ]);
   const seed = parseSeed(opts.seed);
@@ -69,7 +70,7 @@ async function replayCommand(opts: ReplayCliOptions): Promise<void> {
       },
     ]);
   }
-  const registry = replayRegistry();
+  const registry = builtinRegistry();
   for (const path of opts.plugin ?? []) await registry.loadModule(path);
   const bar = progressBar();
   let summary: Awaited<ReturnType<typeof replay>>;
@@ -90,17 +91,6 @@ async function replayCommand(opts: ReplayCliOptions): Promise<void> {
   } finally {
     if (bar) process.stderr.write('\n');
   }
-  const p = summary.pods;
-  const ps = summary.pendingSeconds;
-  process.stdout.write(
-    [
-      `replayed ${summary.events} events over ${Math.round((summary.simulatedSeconds / 3600) * 10) / 10} simulated hours`,
-      `pods: ${p.created} created, ${p.scheduled} scheduled, ${p.neverScheduled} never scheduled, ${p.preempted} preempted`,
-      `pending time: p50 ${ps.p50} s, p95 ${ps.p95} s, p99 ${ps.p99} s`,
-      `node-hours: ${summary.nodeHours.total}`,
-      ...(summary.badRows.count > 0 ? [`skipped ${summary.badRows.count} bad rows (listed in summary.json)`] : []),
-      `wrote ${opts.out}/summary.json, timeseries.csv, report.html${opts.placements ? ', placements.jsonl' : ''}`,
-      '',
-    ].join('\n'),
-  );
+  const { formatReplaySummary } = await import('../report/replay-text.js');
+  process.stdout.write(formatReplaySummary(summary, opts.out, opts.placements));
 }

@@ -6,7 +6,6 @@
 // wall clock: same inputs and seed, same bytes.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import daemonSetReservation from '../../plugins/daemonset-reservation.js';
 import { builtinRegistry } from '../../plugins/index.js';
 import { InputError, type Problem } from '../api/problem.js';
 import { chooseProfile, readSchedulerConfig } from '../framework/config-file.js';
@@ -38,14 +37,9 @@ export interface ReplayOptions {
 export const OUTPUT_FILES = ['summary.json', 'timeseries.csv', 'report.html', 'placements.jsonl'] as const;
 
 /** The built-in registry plus berth's own simulator plugins. */
-export function replayRegistry(): Registry {
-  const registry = builtinRegistry();
-  if (!registry.has(daemonSetReservation.name)) registry.register(daemonSetReservation);
-  return registry;
-}
 
 export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
-  const registry = opts.registry ?? replayRegistry();
+  const registry = opts.registry ?? builtinRegistry();
   const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
   const profile = chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
   const { cluster } = await loadCluster([opts.cluster]);

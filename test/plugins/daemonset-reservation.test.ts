@@ -64,7 +64,6 @@ describe('DaemonSetReservation', () => {
       pendingPods: [makePod('big', { cpu: '3500m' })],
     });
     const registry = builtinRegistry();
-    registry.register(daemonSetReservation);
     const plain = scheduleAll(only, chooseProfile({ registry }), { tieBreak: 'first', seed: 1, explain: false });
     assert.equal(plain.results[0].chosenNode, 'owed');
     const reserving = scheduleAll(only, chooseProfile({ config: enabled, registry }), {

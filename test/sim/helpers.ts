@@ -2,9 +2,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtinRegistry } from '../../plugins/index.js';
 import type { ClusterSnapshot, KubeSchedulerConfiguration, Pod } from '../../src/api/types.js';
 import { chooseProfile } from '../../src/framework/config-file.js';
-import { replayRegistry } from '../../src/sim/replay.js';
 import { type ReplaySummary, Simulator, type SimulatorOptions } from '../../src/sim/simulator.js';
 import { openTrace } from '../../src/traces/reader.js';
 
@@ -32,7 +32,7 @@ export function simulate(
   o: Partial<SimulatorOptions> & { config?: KubeSchedulerConfiguration } = {},
 ): SimRun {
   const path = writeTrace(rows);
-  const profile = chooseProfile({ config: o.config, registry: replayRegistry() });
+  const profile = chooseProfile({ config: o.config, registry: builtinRegistry() });
   const log: Record<string, unknown>[] = [];
   const sim = new Simulator(cluster, {
     profile,
