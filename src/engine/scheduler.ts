@@ -6,7 +6,7 @@
 import type { Cycle, Plugin } from '../framework/plugin.js';
 import { MAX_NODE_SCORE } from '../framework/plugin.js';
 import type { Profile } from '../framework/profile.js';
-import { type Code, codeName, SKIP, SUCCESS } from '../framework/status.js';
+import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
@@ -38,6 +38,8 @@ export function numFeasibleNodesToFind(percentage: number, numAllNodes: number):
 }
 
 const NO_PLUGIN = -1;
+/** A node PreFilter's node-name narrowing left out. */
+const NARROWED_OUT = -2;
 /** Nodes filtered per batch: large enough to amortise calls, small enough for sampling. */
 const CHUNK = 512;
 
@@ -54,6 +56,9 @@ export class Scheduler {
   private readonly filterIndex = new Map<Plugin, number>();
   private readonly chunkNodes = new Int32Array(CHUNK);
   private readonly chunkCodes = new Uint8Array(CHUNK);
+  /** Which nodes the last unschedulable or explained cycle evaluated (== cycleStamp). */
+  private evaluatedStamp = new Uint32Array(0);
+  private cycleStamp = 0;
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -78,6 +83,7 @@ export class Scheduler {
     if (this.failedPlugin.length < nodeCount) {
       this.failedPlugin = new Int16Array(nodeCount * 2);
       this.failedCode = new Uint8Array(nodeCount * 2);
+      this.evaluatedStamp = new Uint32Array(nodeCount * 2);
     }
     const result: PodResult = {
       pod: pod.key,
@@ -176,42 +182,47 @@ export class Scheduler {
     if (nodeCount > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % nodeCount;
     const feasibleNodes = feasible.subarray(0, found);
 
-    // Failures: every node not feasible, with the plugin that rejected it.
+    // Failures: every node not feasible, with the plugin that rejected it. An explanation keeps
+    // them per node; otherwise only an unschedulable pod needs them, as reason counts for its message.
+    result.feasibleCount = found;
+    this.cycleStamp++;
     if (explain || found === 0) {
-      const inCandidates = candidates ? new Set(candidates) : null;
+      const counts = new Map<string, number>();
+      const note = (node: number, plugin: string, code: Code, reasons: string[]) => {
+        if (explain) result.filterFailures[snap.nodeNames[node]] = { plugin, code: codeName(code), reasons };
+        for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+      };
       for (let i = 0; i < processed; i++) {
         const slot = (start + i) % numCandidates;
         const node = candidates ? candidates[slot] : slot;
         const fi = failedPlugin[node];
+        this.evaluatedStamp[node] = this.cycleStamp;
         if (fi === NO_PLUGIN) continue;
         const plugin = filters[fi];
-        const code = failedCode[node] as Code;
-        result.filterFailures[snap.nodeNames[node]] = {
-          plugin: plugin.name,
-          code: codeName(code),
-          reasons: plugin.filterReasons ? plugin.filterReasons(cycle, filterStates[fi], node) : [],
-        };
+        note(
+          node,
+          plugin.name,
+          failedCode[node] as Code,
+          plugin.filterReasons ? plugin.filterReasons(cycle, filterStates[fi], node) : [],
+        );
       }
-      if (inCandidates && narrowedBy.length > 0) {
+      if (candidates && narrowedBy.length > 0) {
+        const inCandidates = new Set(candidates);
+        const offered = only ? new Set(only) : null;
         const reason = `node(s) didn't satisfy plugin(s) [${narrowedBy.sort().join(', ')}]`;
         for (let n = 0; n < nodeCount; n++) {
-          if (inCandidates.has(n) || (only && !only.includes(n))) continue;
-          result.filterFailures[snap.nodeNames[n]] = {
-            plugin: narrowedBy[0],
-            code: 'UnschedulableAndUnresolvable',
-            reasons: [reason],
-          };
+          if (inCandidates.has(n) || (offered && !offered.has(n))) continue;
+          failedPlugin[n] = NARROWED_OUT;
+          failedCode[n] = UNSCHEDULABLE_AND_UNRESOLVABLE;
+          this.evaluatedStamp[n] = this.cycleStamp;
+          note(n, narrowedBy[0], UNSCHEDULABLE_AND_UNRESOLVABLE, [reason]);
         }
       }
+      if (found === 0) result.message = summarizeCounts(nodeCount, counts);
     }
-    result.feasibleCount = found;
     // Names cost an allocation per node: only an explanation pays for them.
     if (explain || found <= 1) result.feasibleNodes = Array.from(feasibleNodes, (n) => snap.nodeNames[n]);
-
-    if (found === 0) {
-      result.message = summarize(nodeCount, result.filterFailures);
-      return result;
-    }
+    if (found === 0) return result;
     result.nodeIndices = feasibleNodes;
     if (found === 1) {
       result.chosenNode = snap.nodeNames[feasibleNodes[0]];
@@ -307,6 +318,15 @@ export class Scheduler {
     return result;
   }
 
+  /**
+   * After a cycle that found no feasible node (or an explained one): the status code `node` was
+   * rejected with, or undefined when the node passed or was not evaluated. Valid until the next cycle.
+   */
+  lastRejection(node: number): Code | undefined {
+    if (this.evaluatedStamp[node] !== this.cycleStamp || this.failedPlugin[node] === NO_PLUGIN) return undefined;
+    return this.failedCode[node] as Code;
+  }
+
   /** Offset within the chunk [pos, pos+len) of the walk at which `node` sits. */
   private walkPosition(
     node: number,
@@ -341,6 +361,10 @@ function intersect(a: Int32Array, b: Int32Array): Int32Array {
 export function summarize(nodeCount: number, failures: Record<string, FilterFailure>): string {
   const counts = new Map<string, number>();
   for (const f of Object.values(failures)) for (const r of f.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return summarizeCounts(nodeCount, counts);
+}
+
+function summarizeCounts(nodeCount: number, counts: Map<string, number>): string {
   const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort();
   return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
 }

@@ -10,8 +10,9 @@
 //   then comes first. PodDisruptionBudgets are not modelled.
 // When the profile filters with NodeResourcesFit, nodes where even removing every lower-priority pod
 // cannot free the pod's cpu, memory or pod slot are passed over without a dry run.
-import type { PodResult } from '../engine/result.js';
+
 import type { Scheduler } from '../engine/scheduler.js';
+import { UNSCHEDULABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import { RESOURCE_CPU, RESOURCE_MEMORY, RESOURCE_PODS, type Snapshot } from '../snapshot/snapshot.js';
 
@@ -48,7 +49,7 @@ function fits(scheduler: Scheduler, info: PodInfo, node: number): boolean {
 }
 
 /**
- * Victims for `info` after the failed attempt `result`, or null when preemption cannot help.
+ * Victims for `info` right after its failed attempt on `scheduler`, or null when preemption cannot help.
  * `startTime` orders victims of equal priority (earlier started is more important). Leaves the
  * snapshot as it found it.
  */
@@ -56,16 +57,18 @@ export function findPreemption(
   scheduler: Scheduler,
   snap: Snapshot,
   info: PodInfo,
-  result: PodResult,
   startTime: (victim: PodInfo) => number,
 ): PreemptionPlan | null {
   if (info.pod.spec.preemptionPolicy === 'Never') return null;
   const maxCandidates = Math.max(MIN_CANDIDATES, Math.trunc((snap.nodeCount * MIN_CANDIDATES_PERCENT) / 100));
   const plans: PreemptionPlan[] = [];
   const precheck = scheduler.profile.filter.some((p) => p.name === 'NodeResourcesFit');
-  for (let n = 0; n < snap.nodeCount && plans.length < maxCandidates; n++) {
-    const failure = result.filterFailures[snap.nodeNames[n]];
-    if (failure?.code !== 'Unschedulable') continue;
+  // Nodes the failed attempt rejected as Unschedulable (preemption may help there), read before
+  // the fit checks below run new cycles.
+  const rejected: number[] = [];
+  for (let n = 0; n < snap.nodeCount; n++) if (scheduler.lastRejection(n) === UNSCHEDULABLE) rejected.push(n);
+  for (const n of rejected) {
+    if (plans.length >= maxCandidates) break;
     const lower = snap.podsOnNode[n].filter((p) => p.priority < info.priority);
     if (lower.length === 0 || (precheck && !roomAfterRemoving(snap, info, lower, n))) continue;
     for (const v of lower) snap.unbind(v);

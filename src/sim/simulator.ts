@@ -312,7 +312,6 @@ export class Simulator implements ControllerHost {
         cluster.scheduler,
         cluster.snapshot,
         info,
-        result,
         (v: PodInfo) => cluster.bound.get(v.key)?.boundAt ?? 0,
       );
       if (plan) {

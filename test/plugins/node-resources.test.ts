@@ -198,7 +198,7 @@ describe('NodeResourcesFit scoring', () => {
   });
   test('invalid args are reported with field paths', () => {
     const { problems } = fit.parseArgs!(
-      { scoringStrategy: { type: 'Most', resources: [{ name: 'cpu', weight: 0 }] } },
+      { scoringStrategy: { type: 'Most', resources: [{ name: 'cpu', weight: 101 }] } },
       'pluginConfig[0].args',
     );
     assert.deepEqual(
