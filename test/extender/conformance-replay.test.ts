@@ -2,7 +2,7 @@
 // pod in order, filter, then prioritize over the nodes that passed, then bind to the best one. The
 // answers must agree with the engine called directly (tie-break first, as the expected files use).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { builtinRegistry } from '../../plugins/index.js';
@@ -14,8 +14,13 @@ import { Snapshot } from '../../src/snapshot/snapshot.js';
 import { cacheArgs, fullArgs, type Json, post, silent } from './helpers.js';
 
 const cases = fileURLToPath(new URL('../../../../shared/conformance/public/', import.meta.url));
-/** Cases 0000–0029 (30 cases, ~100 pending pods, some with a KubeSchedulerConfiguration). */
-const CASES = Array.from({ length: 30 }, (_, i) => String(i).padStart(4, '0'));
+/** Every public case: 450 cases, 2,022 pending pods, some with a KubeSchedulerConfiguration. */
+const CASES = existsSync(cases)
+  ? readdirSync(cases)
+      .filter((f) => f.endsWith('.case.json'))
+      .map((f) => f.slice(0, -'.case.json'.length))
+      .sort()
+  : [];
 
 /**
  * The same node with its label keys in reverse order: equal for scheduling, but no longer equal to
