@@ -25,7 +25,12 @@ export function register(program: Command): void {
         process.stdout.write(
           `berth demo: replaying ${relative('.', DEMO_TRACE)} on ${relative('.', DEMO_CLUSTER)}\n\n`,
         );
-        const summary = await replay({ cluster: DEMO_CLUSTER, trace: DEMO_TRACE, seed: 1, out: opts.out });
+        const summary = await replay({
+          cluster: relative('.', DEMO_CLUSTER),
+          trace: relative('.', DEMO_TRACE),
+          seed: 1,
+          out: opts.out,
+        });
         process.stdout.write(formatReplaySummary(summary, opts.out));
         process.stdout.write(
           '\nNext: `berth schedule --snapshot traces/clusters/demo.yaml` explains each pending pod of the snapshot.\n',
