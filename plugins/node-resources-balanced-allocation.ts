@@ -55,7 +55,10 @@ export function parseArgs(raw: unknown, path: string): { args: BalancedAllocatio
   const problems: Problem[] = [];
   if (raw === undefined || raw === null) return { args: { resources: DEFAULT_RESOURCES }, problems };
   if (typeof raw !== 'object' || Array.isArray(raw))
-    return { args: { resources: DEFAULT_RESOURCES }, problems: [{ code: 'type', path, message: 'expected an object' }] };
+    return {
+      args: { resources: DEFAULT_RESOURCES },
+      problems: [{ code: 'type', path, message: 'expected an object' }],
+    };
   const at = `${path}.resources`;
   const resources = parseResourceSpecs((raw as { resources?: unknown }).resources, at, problems, WEIGHT_ONE);
   const list = (raw as { resources?: unknown }).resources;
@@ -64,7 +67,12 @@ export function parseArgs(raw: unknown, path: string): { args: BalancedAllocatio
     list.forEach((r, i) => {
       const name = (r as { name?: unknown } | null)?.name;
       if (typeof name !== 'string') return;
-      if (seen.has(name)) problems.push({ code: 'duplicate', path: `${at}[${i}].name`, message: `duplicate resource ${JSON.stringify(name)}` });
+      if (seen.has(name))
+        problems.push({
+          code: 'duplicate',
+          path: `${at}[${i}].name`,
+          message: `duplicate resource ${JSON.stringify(name)}`,
+        });
       seen.add(name);
     });
   }

@@ -74,11 +74,13 @@ export function qualifiedNameError(name: string): string | undefined {
   if (parts.length === 2) {
     const prefix = parts[0];
     if (prefix === '') return 'the prefix before "/" must not be empty';
-    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return `prefix ${JSON.stringify(prefix)} must be a DNS subdomain (lower case)`;
+    if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))
+      return `prefix ${JSON.stringify(prefix)} must be a DNS subdomain (lower case)`;
   }
   if (local === '') return 'the name part must not be empty';
   if (local.length > 63) return 'the name part must be at most 63 characters';
-  if (!QUALIFIED_NAME.test(local)) return 'the name part must be alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric';
+  if (!QUALIFIED_NAME.test(local))
+    return 'the name part must be alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric';
   return undefined;
 }
 
@@ -96,7 +98,11 @@ function nameList(v: unknown, path: string, problems: Problem[], group: boolean)
       return;
     }
     if (group && x.includes('/')) {
-      problems.push({ code: 'value', path: at, message: `resource group name can't contain '/' (got ${JSON.stringify(x)}; a group is the part before "/")` });
+      problems.push({
+        code: 'value',
+        path: at,
+        message: `resource group name can't contain '/' (got ${JSON.stringify(x)}; a group is the part before "/")`,
+      });
       return;
     }
     const err = qualifiedNameError(x);
@@ -118,7 +124,12 @@ export interface WeightRule {
 export const FIT_WEIGHT: WeightRule = { valid: (w) => w >= 1 && w <= 100, text: 'in the range 1..100' };
 
 /** `[{name, weight}]` with kube-scheduler's defaults: missing or empty → cpu and memory; weight missing or 0 → 1. */
-export function parseResourceSpecs(v: unknown, path: string, problems: Problem[], rule: WeightRule = FIT_WEIGHT): ResourceSpec[] {
+export function parseResourceSpecs(
+  v: unknown,
+  path: string,
+  problems: Problem[],
+  rule: WeightRule = FIT_WEIGHT,
+): ResourceSpec[] {
   if (v === undefined || v === null) return DEFAULT_RESOURCES;
   if (!Array.isArray(v)) {
     problems.push({ code: 'type', path, message: 'expected a list of {name, weight}' });
@@ -133,17 +144,29 @@ export function parseResourceSpecs(v: unknown, path: string, problems: Problem[]
       return;
     }
     if (typeof r.name !== 'string') {
-      problems.push({ code: 'type', path: `${at}.name`, message: `expected a resource name, got ${JSON.stringify(r.name)}` });
+      problems.push({
+        code: 'type',
+        path: `${at}.name`,
+        message: `expected a resource name, got ${JSON.stringify(r.name)}`,
+      });
       return;
     }
     const raw = r.weight ?? 0;
     if (typeof raw !== 'number' || !Number.isInteger(raw)) {
-      problems.push({ code: 'type', path: `${at}.weight`, message: `expected an integer, got ${JSON.stringify(r.weight)}` });
+      problems.push({
+        code: 'type',
+        path: `${at}.weight`,
+        message: `expected an integer, got ${JSON.stringify(r.weight)}`,
+      });
       return;
     }
     const weight = raw === 0 ? 1 : raw;
     if (!rule.valid(weight)) {
-      problems.push({ code: 'range', path: `${at}.weight`, message: `resource weight of ${r.name} must be ${rule.text}, got ${raw}` });
+      problems.push({
+        code: 'range',
+        path: `${at}.weight`,
+        message: `resource weight of ${r.name} must be ${rule.text}, got ${raw}`,
+      });
       return;
     }
     out.push({ name: r.name, weight });
@@ -173,11 +196,19 @@ function parseShape(v: unknown, path: string, problems: Problem[]): ShapePoint[]
     const u = p.utilization ?? 0;
     const s = p.score ?? 0;
     if (typeof u !== 'number' || !Number.isInteger(u) || u < 0 || u > MAX_UTILIZATION) {
-      problems.push({ code: 'range', path: `${at}.utilization`, message: `must be an integer in the range 0..100, got ${JSON.stringify(p.utilization)}` });
+      problems.push({
+        code: 'range',
+        path: `${at}.utilization`,
+        message: `must be an integer in the range 0..100, got ${JSON.stringify(p.utilization)}`,
+      });
       ok = false;
     }
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > MAX_CUSTOM_PRIORITY_SCORE) {
-      problems.push({ code: 'range', path: `${at}.score`, message: `must be an integer in the range 0..10, got ${JSON.stringify(p.score)}` });
+      problems.push({
+        code: 'range',
+        path: `${at}.score`,
+        message: `must be an integer in the range 0..10, got ${JSON.stringify(p.score)}`,
+      });
       ok = false;
     }
     out.push({ utilization: u as number, score: s as number });
@@ -228,10 +259,15 @@ export function parseArgs(raw: unknown, path: string): { args: NodeResourcesFitA
   args.scoringStrategy.resources = parseResourceSpecs(ss.resources, `${at}.resources`, problems);
   const rtcr = ss.requestedToCapacityRatio;
   if (rtcr !== undefined && rtcr !== null) {
-    if (!isRecord(rtcr)) problems.push({ code: 'type', path: `${at}.requestedToCapacityRatio`, message: 'expected an object' });
+    if (!isRecord(rtcr))
+      problems.push({ code: 'type', path: `${at}.requestedToCapacityRatio`, message: 'expected an object' });
     else args.scoringStrategy.shape = parseShape(rtcr.shape, `${at}.requestedToCapacityRatio.shape`, problems);
   } else if (args.scoringStrategy.type === 'RequestedToCapacityRatio' && ss.type !== undefined) {
-    problems.push({ code: 'required', path: `${at}.requestedToCapacityRatio`, message: 'RequestedToCapacityRatio needs requestedToCapacityRatio.shape' });
+    problems.push({
+      code: 'required',
+      path: `${at}.requestedToCapacityRatio`,
+      message: 'RequestedToCapacityRatio needs requestedToCapacityRatio.shape',
+    });
   }
   return { args, problems };
 }
@@ -365,7 +401,11 @@ function incomingNonZero(info: PodInfo): [milliCpu: number, memory: number] {
   };
   const filled: Pod = {
     ...pod,
-    spec: { ...pod.spec, containers: pod.spec.containers.map(fill), initContainers: pod.spec.initContainers?.map(fill) },
+    spec: {
+      ...pod.spec,
+      containers: pod.spec.containers.map(fill),
+      initContainers: pod.spec.initContainers?.map(fill),
+    },
   };
   const amounts = computePodRequests(filled).amounts;
   return [amounts.get(CPU) ?? 0, amounts.get(MEMORY) ?? 0];

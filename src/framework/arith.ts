@@ -8,6 +8,6 @@
  */
 export function mulDiv(a: number, b: number, c: number): number {
   const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER && p >= -Number.MAX_SAFE_INTEGER) return Math.trunc(p / c);
+  if (p <= Number.MAX_SAFE_INTEGER && p >= -Number.MAX_SAFE_INTEGER) return Math.trunc(p / c) + 0; // + 0: Go has no −0
   return Number((BigInt(a) * BigInt(b)) / BigInt(c));
 }
