@@ -1,8 +1,10 @@
 // ImageLocality: prefers nodes that already have the pod's images, weighted by image size and by
 // how widely the image is spread (an image on every node says little). Sum clamped to
 // [23 MiB, 1000 MiB × containers], scaled to 0..100.
+
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { SUCCESS } from '../src/framework/status.js';
+import { imagesKey } from '../src/snapshot/pod-keys.js';
 import { normalizeImageName, type Snapshot } from '../src/snapshot/snapshot.js';
 
 export const NAME = 'ImageLocality';
@@ -43,6 +45,7 @@ export default definePlugin<undefined>({
   description: 'Prefers nodes that already have the pod’s container images.',
   create: () => ({
     name: NAME,
+    nodeLocalKey: (cycle: Cycle) => imagesKey(cycle.pod),
     preScore(cycle: Cycle) {
       const spec = cycle.pod.pod.spec;
       const containers = [...(spec.initContainers ?? []), ...spec.containers];

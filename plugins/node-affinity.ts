@@ -19,6 +19,7 @@ import {
   requiredNodeAffinityMatches,
   termMatches,
 } from '../src/snapshot/node-selector.js';
+import { nodeAffinityKey } from '../src/snapshot/pod-keys.js';
 import type { Snapshot } from '../src/snapshot/snapshot.js';
 
 export const NAME = 'NodeAffinity';
@@ -78,6 +79,7 @@ export default definePlugin<NodeAffinityArgs>({
     const addedPreferred = args.addedAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     return {
       name: NAME,
+      nodeLocalKey: (cycle: Cycle) => nodeAffinityKey(cycle.pod),
       preFilter(cycle: Cycle) {
         const spec = cycle.pod.pod.spec;
         const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;

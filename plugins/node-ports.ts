@@ -1,8 +1,10 @@
 // NodePorts: a pod's host ports must be free on the node. Two ports conflict when protocol and
 // port are equal and either host IP is 0.0.0.0 (or empty) or both IPs are equal.
+
 import { type Cycle, definePlugin } from '../src/framework/plugin.js';
 import { type Code, SKIP, SUCCESS, UNSCHEDULABLE } from '../src/framework/status.js';
 import type { HostPort } from '../src/snapshot/pod-info.js';
+import { hostPortsKey } from '../src/snapshot/pod-keys.js';
 
 export const NAME = 'NodePorts';
 
@@ -28,6 +30,7 @@ export default definePlugin<undefined>({
   description: 'Rejects nodes where a hostPort the pod needs is already taken.',
   create: () => ({
     name: NAME,
+    nodeLocalKey: (cycle: Cycle) => hostPortsKey(cycle.pod),
     preFilter(cycle: Cycle) {
       const wanted = cycle.pod.hostPorts;
       return wanted.length === 0 ? { code: SKIP } : { code: SUCCESS, state: { wanted } };

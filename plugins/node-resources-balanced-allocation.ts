@@ -1,9 +1,11 @@
 // NodeResourcesBalancedAllocation: prefers nodes where, with the pod, the requested fractions of the
 // resources (cpu and memory by default) are close to each other. Score = (1 − std dev) × 100, with
 // fractions capped at 1. Uses real requests (no stand-ins); skips pods that request none of them.
+
 import type { Problem } from '../src/api/problem.js';
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { SKIP, SUCCESS } from '../src/framework/status.js';
+import { requestsKey } from '../src/snapshot/pod-keys.js';
 import {
   DEFAULT_RESOURCES,
   parseResourceSpecs,
@@ -86,6 +88,7 @@ export default definePlugin<BalancedAllocationArgs>({
   create(args) {
     return {
       name: NAME,
+      nodeLocalKey: (cycle: Cycle) => requestsKey(cycle.pod),
       preScore(cycle: Cycle) {
         const resources = scoredResources(cycle, args.resources, true);
         // Best-effort pods (no request for any scored resource) are not scored (v1.34+).

@@ -2,12 +2,14 @@
 // by how allocated they would be (LeastAllocated, MostAllocated or RequestedToCapacityRatio over
 // weighted resources). Scoring uses the non-zero view of cpu and memory (100m / 200Mi stand-ins
 // for containers that name none), so empty pods still spread.
+
 import type { Problem } from '../src/api/problem.js';
 import type { Container, Pod } from '../src/api/types.js';
 import { mulDiv } from '../src/framework/arith.js';
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { type Code, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import type { PodInfo } from '../src/snapshot/pod-info.js';
+import { requestsKey } from '../src/snapshot/pod-keys.js';
 import {
   CPU,
   computePodRequests,
@@ -493,6 +495,7 @@ export default definePlugin<NodeResourcesFitArgs>({
     }));
     return {
       name: NAME,
+      nodeLocalKey: (cycle: Cycle) => requestsKey(cycle.pod),
       preFilter: (cycle: Cycle) => ({ code: SUCCESS, state: checkedRequests(cycle, ignored, ignoredGroups) }),
       filter: (cycle: Cycle, state: FilterState, node: number): Code => fitCode(cycle.snapshot, state, node),
       filterBatch(cycle: Cycle, state: FilterState, nodes: Int32Array, count: number, codes: Uint8Array) {

@@ -1,7 +1,9 @@
 // NodeUnschedulable: cordoned nodes (spec.unschedulable) take only pods that tolerate the
 // node.kubernetes.io/unschedulable:NoSchedule taint.
+
 import { type Cycle, definePlugin } from '../src/framework/plugin.js';
 import { type Code, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
+import { tolerationsKey } from '../src/snapshot/pod-keys.js';
 import { EFFECT_NO_SCHEDULE } from '../src/snapshot/snapshot.js';
 import { compileTolerations, tolerated } from '../src/snapshot/tolerations.js';
 
@@ -17,6 +19,7 @@ export default definePlugin<undefined>({
   description: 'Keeps pods off cordoned nodes unless they tolerate node.kubernetes.io/unschedulable.',
   create: () => ({
     name: NAME,
+    nodeLocalKey: (cycle: Cycle) => tolerationsKey(cycle.pod),
     preFilter(cycle: Cycle) {
       const snap = cycle.snapshot;
       const tolerations = compileTolerations(cycle.pod.pod.spec.tolerations, snap);

@@ -1,6 +1,7 @@
 import { type Cycle, defaultNormalize, definePlugin } from '../src/framework/plugin.js';
 import { type Code, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { ABSENT } from '../src/snapshot/interner.js';
+import { tolerationsKey } from '../src/snapshot/pod-keys.js';
 import { EFFECT_PREFER_NO_SCHEDULE, type Snapshot } from '../src/snapshot/snapshot.js';
 import { compileTolerations, tolerated, untoleratedHardTaint } from '../src/snapshot/tolerations.js';
 
@@ -32,6 +33,7 @@ export default definePlugin<undefined>({
     'Keeps pods off nodes whose NoSchedule/NoExecute taints they do not tolerate; prefers fewer PreferNoSchedule taints.',
   create: () => ({
     name: NAME,
+    nodeLocalKey: (cycle: Cycle) => tolerationsKey(cycle.pod),
     preFilter: (cycle: Cycle) => ({
       code: SUCCESS,
       state: { tolerations: compileTolerations(cycle.pod.pod.spec.tolerations, cycle.snapshot) },

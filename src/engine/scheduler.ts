@@ -9,6 +9,7 @@ import type { Profile } from '../framework/profile.js';
 import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
 import { Rng } from './rng.js';
 
@@ -40,6 +41,8 @@ export function numFeasibleNodesToFind(percentage: number, numAllNodes: number):
 const NO_PLUGIN = -1;
 /** A node PreFilter's node-name narrowing left out. */
 const NARROWED_OUT = -2;
+/** Rejected by a node-local filter answered from the cache (which one is not recorded). */
+const CACHED_REJECTION = -3;
 /** Nodes filtered per batch: large enough to amortise calls, small enough for sampling. */
 const CHUNK = 512;
 
@@ -59,6 +62,13 @@ export class Scheduler {
   /** Which nodes the last unschedulable or explained cycle evaluated (== cycleStamp). */
   private evaluatedStamp = new Uint32Array(0);
   private cycleStamp = 0;
+  /** Node-local plugins (Plugin.nodeLocalKey) of the profile, whose results the cache keeps. */
+  private readonly nodeLocal: Plugin[];
+  /** Per profile.score entry: its slot in a cache entry's score arrays, or -1. */
+  private readonly scoreSlot: number[];
+  private readonly cache: NodeLocalCache;
+  private staleNodes = new Int32Array(0);
+  private staleScores = new Float64Array(0);
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -68,6 +78,25 @@ export class Scheduler {
     profile.filter.forEach((p, i) => {
       this.filterIndex.set(p, i);
     });
+    const all = [...profile.filter, ...profile.score.map((s) => s.plugin)];
+    this.nodeLocal = [...new Set(all)].filter((p) => p.nodeLocalKey !== undefined);
+    let slots = 0;
+    this.scoreSlot = profile.score.map((s) => (s.plugin.nodeLocalKey ? slots++ : -1));
+    this.cache = new NodeLocalCache(snapshot);
+  }
+
+  /** The cache entry for this pod's node-local plugins, or null when there are none. */
+  private cacheEntry(cycle: Cycle): CacheEntry | null {
+    if (this.nodeLocal.length === 0) return null;
+    const key = this.nodeLocal.map((p) => p.nodeLocalKey!(cycle)).join('\u0000');
+    return this.cache.entry(key, this.scoreSlot.filter((s) => s >= 0).length);
+  }
+
+  private scratch(n: number): void {
+    if (this.staleNodes.length < n) {
+      this.staleNodes = new Int32Array(n * 2);
+      this.staleScores = new Float64Array(n * 2);
+    }
   }
 
   /**
@@ -76,6 +105,12 @@ export class Scheduler {
    * them is filtered, whatever percentageOfNodesToScore says.
    */
   scheduleOne(pod: PodInfo, only?: Int32Array, explain = this.options.explain): PodResult {
+    return this.cycle(pod, only, explain, !explain);
+  }
+
+  /** One cycle; `useCache` lets node-local plugins' results be reused (never when explaining). */
+  private cycle(pod: PodInfo, only: Int32Array | undefined, explain: boolean, useCache: boolean): PodResult {
+    const startIndex = this.nextStartNodeIndex;
     const snap = this.snapshot;
     const profile = this.profile;
     const cycle: Cycle = { pod, snapshot: snap };
@@ -137,9 +172,16 @@ export class Scheduler {
     let found = 0;
     let processed = 0;
     const start = numCandidates > 0 ? this.nextStartNodeIndex % numCandidates : 0;
-    const active = filters.filter((_, f) => !filterSkipped[f]);
+    const entry = useCache ? this.cacheEntry(cycle) : null;
+    const runnable = filters.filter((_, f) => !filterSkipped[f]);
+    // With a cache entry, node-local filters are answered from it; the others run as usual.
+    const cachedFilters = entry ? runnable.filter((p) => p.nodeLocalKey) : [];
+    const active = entry ? runnable.filter((p) => !p.nodeLocalKey) : runnable;
     const activeIndex = active.map((p) => this.filterIndex.get(p)!);
     const activeStates = activeIndex.map((f) => filterStates[f]);
+    const cachedStates = cachedFilters.map((p) => filterStates[this.filterIndex.get(p)!]);
+    const generation = snap.nodeGeneration;
+    if (entry) this.scratch(nodeCount);
     const chunk = this.chunkNodes;
     const codes = this.chunkCodes;
     const failedPlugin = this.failedPlugin;
@@ -151,6 +193,34 @@ export class Scheduler {
         chunk[i] = candidates ? candidates[slot] : slot;
       }
       let alive = len;
+      if (entry) {
+        // Nodes changed since the cache saw them go through the node-local filters again.
+        const stale = this.staleNodes;
+        let staleCount = 0;
+        for (let i = 0; i < len; i++) {
+          const node = chunk[i];
+          if (entry.filterStamp[node] !== generation[node] + 1) stale[staleCount++] = node;
+        }
+        for (let i = 0; i < staleCount; i++) entry.pass[stale[i]] = 0;
+        let survivors = staleCount;
+        for (let c = 0; c < cachedFilters.length && survivors > 0; c++) {
+          const plugin = cachedFilters[c];
+          if (plugin.filterBatch) plugin.filterBatch(cycle, cachedStates[c], stale, survivors, codes);
+          else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, cachedStates[c], stale[i]);
+          let kept = 0;
+          for (let i = 0; i < survivors; i++) if (codes[i] === SUCCESS) stale[kept++] = stale[i];
+          survivors = kept;
+        }
+        for (let i = 0; i < survivors; i++) entry.pass[stale[i]] = 1;
+        for (let i = 0; i < len; i++) entry.filterStamp[chunk[i]] = generation[chunk[i]] + 1;
+        let kept = 0;
+        for (let i = 0; i < len; i++) {
+          const node = chunk[i];
+          if (entry.pass[node]) chunk[kept++] = node;
+          else failedPlugin[node] = CACHED_REJECTION;
+        }
+        alive = kept;
+      }
       for (let a = 0; a < active.length && alive > 0; a++) {
         const plugin = active[a];
         const state = activeStates[a];
@@ -181,6 +251,11 @@ export class Scheduler {
     }
     if (nodeCount > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % nodeCount;
     const feasibleNodes = feasible.subarray(0, found);
+    if (found === 0 && entry) {
+      // Which plugin rejected each node (for the message and for preemption) needs the full walk.
+      this.nextStartNodeIndex = startIndex;
+      return this.cycle(pod, only, explain, false);
+    }
 
     // Failures: every node not feasible, with the plugin that rejected it. An explanation keeps
     // them per node; otherwise only an unschedulable pod needs them, as reason counts for its message.
@@ -230,10 +305,16 @@ export class Scheduler {
       result.scoringSkippedBecauseSingleFeasibleNode = true;
       return result;
     }
-    return this.scoreAndSelect(cycle, feasibleNodes, result, explain);
+    return this.scoreAndSelect(cycle, feasibleNodes, result, explain, entry);
   }
 
-  private scoreAndSelect(cycle: Cycle, feasible: Int32Array, result: PodResult, explain: boolean): PodResult {
+  private scoreAndSelect(
+    cycle: Cycle,
+    feasible: Int32Array,
+    result: PodResult,
+    explain: boolean,
+    entry: CacheEntry | null,
+  ): PodResult {
     const snap = this.snapshot;
     const profile = this.profile;
     const scorePlugins = profile.score;
@@ -258,10 +339,23 @@ export class Scheduler {
     const nodeScores: Record<string, NodeScore> | null = explain ? {} : null;
     if (nodeScores) for (const n of feasible) nodeScores[snap.nodeNames[n]] = { plugins: {}, total: 0 };
     const scores = new Float64Array(feasible.length);
-    for (const { plugin, weight } of scorePlugins) {
-      if (skipped.has(plugin)) continue;
+    // Node-local plugins that need no normalisation: their weighted sum per node comes from the
+    // cache in one pass, recomputed only for nodes that changed.
+    const combined: number[] = [];
+    if (entry && !explain) {
+      for (let j = 0; j < scorePlugins.length; j++) {
+        const plugin = scorePlugins[j].plugin;
+        if (this.scoreSlot[j] >= 0 && !plugin.normalizeScore && !skipped.has(plugin)) combined.push(j);
+      }
+      if (combined.length > 0) this.cachedPartialTotals(cycle, combined, states, feasible, totals, entry);
+    }
+    for (let j = 0; j < scorePlugins.length; j++) {
+      const { plugin, weight } = scorePlugins[j];
+      if (skipped.has(plugin) || combined.includes(j)) continue;
       const state = states.get(plugin);
-      if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, feasible, feasible.length, scores);
+      const slot = entry ? this.scoreSlot[j] : -1;
+      if (entry && slot >= 0) this.cachedScores(cycle, plugin, state, feasible, scores, entry, slot);
+      else if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, feasible, feasible.length, scores);
       else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score!(cycle, state, feasible[i]);
       const raw = explain ? Float64Array.from(scores) : null;
       if (plugin.normalizeScore) plugin.normalizeScore(cycle, state, feasible, scores);
@@ -316,6 +410,74 @@ export class Scheduler {
       result.bestNodes = [result.chosenNode];
     }
     return result;
+  }
+
+  /** totals[i] = Σ weight × score over the `combined` score plugins, from the cache where it can. */
+  private cachedPartialTotals(
+    cycle: Cycle,
+    combined: readonly number[],
+    states: Map<Plugin, unknown>,
+    feasible: Int32Array,
+    totals: Float64Array,
+    entry: CacheEntry,
+  ): void {
+    const generation = this.snapshot.nodeGeneration;
+    const stamp = entry.partialStamp;
+    const partial = entry.partial;
+    const stale = this.staleNodes;
+    let staleCount = 0;
+    for (let i = 0; i < feasible.length; i++) {
+      const node = feasible[i];
+      if (stamp[node] !== generation[node] + 1) stale[staleCount++] = node;
+    }
+    if (staleCount > 0) {
+      for (let i = 0; i < staleCount; i++) partial[stale[i]] = 0;
+      const fresh = this.staleScores;
+      for (const j of combined) {
+        const { plugin, weight } = this.profile.score[j];
+        const state = states.get(plugin);
+        if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, stale, staleCount, fresh);
+        else for (let i = 0; i < staleCount; i++) fresh[i] = plugin.score!(cycle, state, stale[i]);
+        for (let i = 0; i < staleCount; i++) {
+          const s = fresh[i];
+          if (s < 0 || s > MAX_NODE_SCORE) throw new Error(`plugin ${plugin.name} returned score ${s}, outside 0..100`);
+          partial[stale[i]] += s * weight;
+        }
+      }
+      for (let i = 0; i < staleCount; i++) stamp[stale[i]] = generation[stale[i]] + 1;
+    }
+    for (let i = 0; i < feasible.length; i++) totals[i] = partial[feasible[i]];
+  }
+
+  /** Raw scores of a node-local plugin, from the cache where the node has not changed. */
+  private cachedScores(
+    cycle: Cycle,
+    plugin: Plugin,
+    state: unknown,
+    feasible: Int32Array,
+    scores: Float64Array,
+    entry: CacheEntry,
+    slot: number,
+  ): void {
+    const generation = this.snapshot.nodeGeneration;
+    const stamp = entry.scoreStamp[slot];
+    const raw = entry.raw[slot];
+    const stale = this.staleNodes;
+    let staleCount = 0;
+    for (let i = 0; i < feasible.length; i++) {
+      const node = feasible[i];
+      if (stamp[node] !== generation[node] + 1) stale[staleCount++] = node;
+    }
+    if (staleCount > 0) {
+      const fresh = this.staleScores;
+      if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, stale, staleCount, fresh);
+      else for (let i = 0; i < staleCount; i++) fresh[i] = plugin.score!(cycle, state, stale[i]);
+      for (let i = 0; i < staleCount; i++) {
+        raw[stale[i]] = fresh[i];
+        stamp[stale[i]] = generation[stale[i]] + 1;
+      }
+    }
+    for (let i = 0; i < feasible.length; i++) scores[i] = raw[feasible[i]];
   }
 
   /**

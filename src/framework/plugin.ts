@@ -50,6 +50,15 @@ export interface Plugin<F = unknown, S = unknown> {
    */
   filterBatch?(cycle: Cycle, state: F, nodes: Int32Array, count: number, codes: Uint8Array): void;
 
+  /**
+   * Optional, for speed: a key for the cycle's pod such that, for any two pods with the same key,
+   * this plugin's PreFilter/PreScore outcome is the same and its filter code and raw score on a
+   * node depend only on that node's own state (labels, taints, allocatable, the requests and ports
+   * of its pods) and on the set of nodes. The engine then reuses per-node results until the node
+   * changes. Plugins that look at other nodes' pods (spreading, inter-pod affinity) leave it out.
+   */
+  nodeLocalKey?(cycle: Cycle): string;
+
   /** `feasible` lists the node indices that passed every filter. */
   preScore?(cycle: Cycle, feasible: Int32Array): PreScoreResult<S>;
   /** Raw score of `node`; integers, as kube-scheduler's int64. */

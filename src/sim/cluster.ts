@@ -74,9 +74,7 @@ export class LiveCluster {
     const node = this.live.nodes[n];
     const updated: Node = { ...node, spec: { ...node.spec, unschedulable } };
     this.live.nodes[n] = updated;
-    this.snapshot.nodes[n] = updated;
-    this.snapshot.unschedulable[n] = unschedulable ? 1 : 0;
-    this.snapshot.version++;
+    this.snapshot.setUnschedulable(n, unschedulable);
     return true;
   }
 

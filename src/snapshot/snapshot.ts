@@ -232,6 +232,15 @@ export class Snapshot {
     return n;
   }
 
+  /** Cordons or uncordons `node` (spec.unschedulable), replacing its source object. */
+  setUnschedulable(node: number, unschedulable: boolean): void {
+    const source = this.nodes[node];
+    this.nodes[node] = { ...source, spec: { ...source.spec, unschedulable } };
+    this.unschedulable[node] = unschedulable ? 1 : 0;
+    this.nodeGeneration[node]++;
+    this.version++;
+  }
+
   // ---- pods ---------------------------------------------------------------------------------
 
   /** Adds a pod to node `node` (binding, or assuming during a scheduling run). */
