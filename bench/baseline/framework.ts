@@ -33,7 +33,8 @@ export interface BaselinePlugin<F = any, S = any> {
 
 /** upstream DefaultNormalizeScore. */
 export function defaultNormalize(scores: number[], reverse: boolean): void {
-  const max = Math.max(0, ...scores);
+  let max = 0;
+  for (const s of scores) max = Math.max(max, s);
   for (let i = 0; i < scores.length; i++) {
     if (max === 0) scores[i] = reverse ? MAX_NODE_SCORE : 0;
     else {

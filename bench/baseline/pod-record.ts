@@ -60,7 +60,8 @@ function hostPorts(pod: Pod): HostPort[] {
   const out: HostPort[] = [];
   for (const c of pod.spec.containers ?? []) {
     for (const p of c.ports ?? []) {
-      if (p.hostPort && p.hostPort > 0) out.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP ?? '', port: p.hostPort });
+      if (p.hostPort && p.hostPort > 0)
+        out.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP ?? '', port: p.hostPort });
     }
   }
   return out;

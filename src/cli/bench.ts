@@ -94,7 +94,7 @@ async function benchSchedule(opts: BenchScheduleOptions): Promise<void> {
         baseline: opts.baseline,
         // The memory measurement would dominate a profile.
         memory: !opts.cpuProf,
-        warmupPods: 100,
+        warmupPods: 200,
       },
     },
     { timeoutSeconds: budget.berth + budget.baseline + budget.agreement + 300, cpuProfDir: opts.cpuProf },
