@@ -2,6 +2,7 @@
 // berth's command line: one file per command, each exporting `register(program)`.
 // Kept light at start-up: a command's heavy modules load only when that command runs.
 import { Command } from 'commander';
+import { register as registerBench } from './bench.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerSchedule } from './schedule.js';
@@ -20,5 +21,6 @@ registerReplay(program);
 registerTrace(program);
 registerServe(program);
 registerValidate(program);
+registerBench(program);
 
 await program.parseAsync(process.argv);
