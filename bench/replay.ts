@@ -4,11 +4,13 @@
 // share of wall time spent inside the engine's scheduleOne, and peak RSS.
 //   node dist/bench/replay.js --pods 20000 --nodes 5000      (quick)
 //   node dist/bench/replay.js                                (1,000,000 pods on 5,000 nodes)
+
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinRegistry } from '../plugins/index.js';
+import { emptyCluster } from '../src/api/cluster.js';
 import type { KubeSchedulerConfiguration, Node } from '../src/api/types.js';
 import { Scheduler } from '../src/engine/scheduler.js';
 import { chooseProfile } from '../src/framework/config-file.js';
@@ -85,21 +87,7 @@ Scheduler.prototype.scheduleOne = function (this: Scheduler, ...args: Parameters
 };
 
 let rows = 0;
-const cluster = {
-  nodes: nodes(nodeCount),
-  pods: [],
-  pendingPods: [],
-  namespaces: [],
-  services: [],
-  replicaSets: [],
-  replicationControllers: [],
-  statefulSets: [],
-  deployments: [],
-  daemonSets: [],
-  jobs: [],
-  podDisruptionBudgets: [],
-  priorityClasses: [],
-};
+const cluster = { ...emptyCluster(), nodes: nodes(nodeCount) };
 const sim = new Simulator(cluster, {
   profile,
   seed: 1,

@@ -196,11 +196,7 @@ export class Scheduler {
       if (entry) {
         // Nodes changed since the cache saw them go through the node-local filters again.
         const stale = this.staleNodes;
-        let staleCount = 0;
-        for (let i = 0; i < len; i++) {
-          const node = chunk[i];
-          if (entry.filterStamp[node] !== generation[node] + 1) stale[staleCount++] = node;
-        }
+        const staleCount = collectStale(chunk, len, entry.filterStamp, generation, stale);
         for (let i = 0; i < staleCount; i++) entry.pass[stale[i]] = 0;
         let survivors = staleCount;
         for (let c = 0; c < cachedFilters.length && survivors > 0; c++) {
@@ -425,11 +421,7 @@ export class Scheduler {
     const stamp = entry.partialStamp;
     const partial = entry.partial;
     const stale = this.staleNodes;
-    let staleCount = 0;
-    for (let i = 0; i < feasible.length; i++) {
-      const node = feasible[i];
-      if (stamp[node] !== generation[node] + 1) stale[staleCount++] = node;
-    }
+    const staleCount = collectStale(feasible, feasible.length, stamp, generation, stale);
     if (staleCount > 0) {
       for (let i = 0; i < staleCount; i++) partial[stale[i]] = 0;
       const fresh = this.staleScores;
@@ -463,11 +455,7 @@ export class Scheduler {
     const stamp = entry.scoreStamp[slot];
     const raw = entry.raw[slot];
     const stale = this.staleNodes;
-    let staleCount = 0;
-    for (let i = 0; i < feasible.length; i++) {
-      const node = feasible[i];
-      if (stamp[node] !== generation[node] + 1) stale[staleCount++] = node;
-    }
+    const staleCount = collectStale(feasible, feasible.length, stamp, generation, stale);
     if (staleCount > 0) {
       const fresh = this.staleScores;
       if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, stale, staleCount, fresh);
@@ -512,6 +500,22 @@ export class Scheduler {
     result.message = summarize(this.snapshot.nodeCount, result.filterFailures);
     return result;
   }
+}
+
+/** Writes to `out` the nodes of `nodes[0..count)` changed since `stamp` saw them; returns how many. */
+function collectStale(
+  nodes: Int32Array,
+  count: number,
+  stamp: Uint32Array,
+  generation: Uint32Array,
+  out: Int32Array,
+): number {
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const node = nodes[i];
+    if (stamp[node] !== generation[node] + 1) out[n++] = node;
+  }
+  return n;
 }
 
 function intersect(a: Int32Array, b: Int32Array): Int32Array {
