@@ -18,9 +18,23 @@ export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
 type QuantityMap = Map<string, Quantity>;
 
+/** Pods repeat a handful of quantity strings; Quantity is immutable, so parse each once. */
+const parsed = new Map<string, Quantity>();
+const PARSED_LIMIT = 10_000;
+
+function quantity(text: string): Quantity {
+  let q = parsed.get(text);
+  if (q === undefined) {
+    q = parseQuantity(text);
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(text, q);
+  }
+  return q;
+}
+
 function toMap(list: ResourceList | undefined): QuantityMap {
   const out: QuantityMap = new Map();
-  if (list) for (const [name, text] of Object.entries(list)) out.set(name, parseQuantity(text));
+  if (list) for (const [name, text] of Object.entries(list)) out.set(name, quantity(text));
   return out;
 }
 
@@ -85,7 +99,7 @@ function podTotal(pod: Pod, defaults: QuantityMap | null): QuantityMap {
   const reqs = aggregateContainers(pod, defaults);
   if (podLevelRequestsSet(pod)) {
     for (const [name, text] of Object.entries(pod.spec.resources?.requests ?? {})) {
-      if (isPodLevelResource(name)) reqs.set(name, parseQuantity(text));
+      if (isPodLevelResource(name)) reqs.set(name, quantity(text));
     }
   }
   if (pod.spec.overhead) addInto(reqs, toMap(pod.spec.overhead));
@@ -114,8 +128,8 @@ export function computePodRequests(pod: Pod): PodRequests {
   // getNonMissingContainerRequests); otherwise every container lacking cpu/memory gets them.
   const podLevel = podLevelRequestsSet(pod);
   const defaults: QuantityMap = new Map();
-  if (!podLevel || !exact.has(CPU)) defaults.set(CPU, parseQuantity(`${DEFAULT_MILLI_CPU_REQUEST}m`));
-  if (!podLevel || !exact.has(MEMORY)) defaults.set(MEMORY, parseQuantity(`${DEFAULT_MEMORY_REQUEST}`));
+  if (!podLevel || !exact.has(CPU)) defaults.set(CPU, quantity(`${DEFAULT_MILLI_CPU_REQUEST}m`));
+  if (!podLevel || !exact.has(MEMORY)) defaults.set(MEMORY, quantity(`${DEFAULT_MEMORY_REQUEST}`));
   const nonZero = defaults.size > 0 ? podTotal(pod, defaults) : exact;
   const cpu = nonZero.get(CPU);
   const mem = nonZero.get(MEMORY);
