@@ -171,6 +171,25 @@ export class Extender {
     return only;
   }
 
+  /**
+   * Filters the offered nodes without building an explanation (node-local results come from the
+   * engine's cache), then explains only the nodes that failed, for their reasons.
+   */
+  private filterExplained(view: View, deadline: Deadline): PodResult {
+    const scheduler = view.filterScheduler;
+    const fast = scheduler.scheduleOne(view.pod, view.only, false);
+    deadline.check('running the filter plugins');
+    const passed = new Set(fast.nodeIndices ?? []);
+    if (passed.size === view.only.length) {
+      const names = scheduler.snapshot.nodeNames;
+      return { ...fast, feasibleNodes: Array.from(view.only, (n) => names[n]) };
+    }
+    const failed = view.only.filter((n) => !passed.has(n));
+    const explained = this.run(scheduler, { ...view, only: failed }, deadline);
+    const names = scheduler.snapshot.nodeNames;
+    return { ...explained, feasibleNodes: [...passed].map((n) => names[n]) };
+  }
+
   private run(scheduler: Scheduler, view: View, deadline: Deadline): PodResult {
     const result = scheduler.scheduleOne(view.pod, view.only);
     deadline.check('running the filter and score plugins');
@@ -180,7 +199,7 @@ export class Extender {
   filter(body: unknown, deadline: Deadline): FilterResult {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
-    const result = view.only.length > 0 ? this.run(view.filterScheduler, view, deadline) : undefined;
+    const result = view.only.length > 0 ? this.filterExplained(view, deadline) : undefined;
     const feasible = new Set(result?.feasibleNodes);
     const passing: string[] = [];
     const failed: Record<string, string> = {};
