@@ -9,8 +9,14 @@
 //     without the key passes that term). Fails Unschedulable.
 //  3. symmetry: no existing pod whose required anti-affinity term matches the pod sits in the
 //     node's domain for that term's key. Fails Unschedulable.
-// PreFilter counts matches per (topology key, value) once; it says Skip when the pod has no
-// required terms and no existing pod's required anti-affinity matches it.
+// PreFilter says Skip when the pod has no required terms and no existing pod's required
+// anti-affinity matches it.
+//
+// Counting is incremental across cycles on one snapshot (src/snapshot/match-counts.ts): per
+// distinct (namespaces, selector) of an incoming term, the matching bound pods per node; per
+// distinct existing term, the pods carrying it per node; both summed per topology domain and kept
+// current from the pods bound or removed since the last cycle. A cycle tests only the distinct
+// terms bound pods carry against the incoming pod, and filter/score read domain sums by node.
 //
 // Score: per (topology key, value), + weight for each preferred affinity term of the pod matched by
 // an existing pod there, − weight for preferred anti-affinity; + hardPodAffinityWeight for each
@@ -25,19 +31,22 @@
 // unknown). Terminating pods count, as upstream. matchLabelKeys/mismatchLabelKeys are merged into
 // the selector at admission (API server), not here.
 import type { Problem } from '../src/api/problem.js';
-import type { PodAffinityTerm, WeightedPodAffinityTerm } from '../src/api/types.js';
+import type { Labels, PodAffinityTerm, WeightedPodAffinityTerm } from '../src/api/types.js';
 import { type ArgsResult, type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { type Code, SKIP, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
-import { ABSENT, Interner } from '../src/snapshot/interner.js';
-import type { PodInfo } from '../src/snapshot/pod-info.js';
+import { ABSENT } from '../src/snapshot/interner.js';
 import {
-  type CompiledSelector,
-  compileSelector,
-  matchesPairs,
-  OP_EXISTS,
-  OP_IN,
-  OP_NOT_IN,
-} from '../src/snapshot/selector.js';
+  CountIndex,
+  type DomainSums,
+  type LabelTest,
+  labelMatcher,
+  type NodeCounts,
+  type PodPredicate,
+  selectorKey,
+} from '../src/snapshot/match-counts.js';
+import type { PodInfo } from '../src/snapshot/pod-info.js';
+import { PodJournal } from '../src/snapshot/pod-journal.js';
+import { type CompiledSelector, compileSelector, matchesPairs } from '../src/snapshot/selector.js';
 import type { Snapshot } from '../src/snapshot/snapshot.js';
 
 export const NAME = 'InterPodAffinity';
@@ -68,10 +77,13 @@ export const DEFAULT_ARGS: InterPodAffinityArgs = {
 interface Term {
   readonly id: number;
   readonly selector: CompiledSelector;
+  readonly selectorKey: string;
   readonly namespaces: ReadonlySet<string>;
   /** Tested against the namespace labels of the pod being matched; MATCH_NOTHING when absent. */
   readonly namespaceSelector: CompiledSelector;
   readonly topologyKey: number;
+  /** The term as an incoming pod's term (weight 0), when that does not depend on namespace labels. */
+  incoming?: IncomingTerm;
 }
 
 interface WeightedTerm {
@@ -89,17 +101,25 @@ interface PodTerms {
   readonly any: boolean;
 }
 
+const NO_TERMS: PodTerms = {
+  requiredAffinity: [],
+  requiredAntiAffinity: [],
+  preferredAffinity: [],
+  preferredAntiAffinity: [],
+  any: false,
+};
+
 const NO_LABELS = new Int32Array(0);
 
-/** What the plugin keeps per snapshot: interned terms and namespaces, and the index of bound pods. */
+/** What the plugin keeps per snapshot: interned terms, and where bound pods carry them. */
 interface SnapshotData {
   readonly termIds: Map<string, Term>;
   readonly terms: Term[];
-  /** Namespace names to small ids, for the pod table. */
-  readonly namespaces: Interner;
-  readonly index: PodIndex;
+  /** Created on first use (it reads every bound pod's terms). */
+  occurrences: TermOccurrences | null;
   /** Per term id, for the current cycle: 0 not tested yet, 1 no match, 2 match. */
   memo: Uint8Array;
+  readonly namespacePairs: Map<string, { labels: Labels; pairs: Int32Array }>;
 }
 
 const perSnapshot = new WeakMap<Snapshot, SnapshotData>();
@@ -107,13 +127,7 @@ const perSnapshot = new WeakMap<Snapshot, SnapshotData>();
 function dataOf(snap: Snapshot): SnapshotData {
   let data = perSnapshot.get(snap);
   if (!data) {
-    data = {
-      termIds: new Map(),
-      terms: [],
-      namespaces: new Interner(),
-      index: new PodIndex(),
-      memo: new Uint8Array(64),
-    };
+    data = { termIds: new Map(), terms: [], occurrences: null, memo: new Uint8Array(64), namespacePairs: new Map() };
     perSnapshot.set(snap, data);
   }
   return data;
@@ -130,9 +144,11 @@ function internTerm(term: PodAffinityTerm, ownNamespace: string, snap: Snapshot,
   ]);
   let compiled = data.termIds.get(signature);
   if (!compiled) {
+    const selector = compileSelector(term.labelSelector, snap.labelKeys, snap.labelValues);
     compiled = {
       id: data.terms.length,
-      selector: compileSelector(term.labelSelector, snap.labelKeys, snap.labelValues),
+      selector,
+      selectorKey: selectorKey(selector),
       namespaces: new Set(namespaces),
       namespaceSelector: compileSelector(term.namespaceSelector, snap.labelKeys, snap.labelValues),
       topologyKey: snap.labelKeys.id(term.topologyKey),
@@ -145,10 +161,11 @@ function internTerm(term: PodAffinityTerm, ownNamespace: string, snap: Snapshot,
 
 /** The pod's compiled terms, computed on first use and cached in its pluginData (per snapshot). */
 function podTerms(info: PodInfo, snap: Snapshot): PodTerms {
+  const affinity = info.pod.spec.affinity;
+  if (!affinity || (!affinity.podAffinity && !affinity.podAntiAffinity)) return NO_TERMS;
   const data = dataOf(snap);
   const cached = info.pluginData.get(NAME) as { owner: SnapshotData; terms: PodTerms } | undefined;
   if (cached?.owner === data) return cached.terms;
-  const affinity = info.pod.spec.affinity;
   const ns = info.namespace;
   const required = (terms: PodAffinityTerm[] | undefined) => (terms ?? []).map((t) => internTerm(t, ns, snap, data));
   const weighted = (terms: WeightedPodAffinityTerm[] | undefined) =>
@@ -180,9 +197,15 @@ function termMatches(term: Term, namespace: string, labelPairs: Int32Array, name
   return false;
 }
 
-function namespacePairs(snap: Snapshot, namespace: string): Int32Array {
+/** A namespace's labels as pairs, interned once per labels object. */
+function namespacePairs(snap: Snapshot, data: SnapshotData, namespace: string): Int32Array {
   const labels = snap.namespaceLabels.get(namespace);
-  return labels ? snap.internLabels(labels) : NO_LABELS;
+  if (!labels) return NO_LABELS;
+  const cached = data.namespacePairs.get(namespace);
+  if (cached?.labels === labels) return cached.pairs;
+  const pairs = snap.internLabels(labels);
+  data.namespacePairs.set(namespace, { labels, pairs });
+  return pairs;
 }
 
 /** A fresh per-cycle memo of which existing terms match the incoming pod. */
@@ -205,14 +228,17 @@ function matchesIncoming(data: SnapshotData, id: number, pod: PodInfo, nsPairs: 
 
 // ---- the incoming pod's terms ------------------------------------------------------------------
 
-/** An incoming pod's term with its namespaces resolved to the index's namespace ids. */
+/** An incoming pod's term with its namespaces resolved. */
 interface IncomingTerm {
   readonly selector: CompiledSelector;
+  /** The selector as a test of label pairs. */
+  readonly matches: LabelTest;
   readonly allNamespaces: boolean;
-  /** Per namespace id: 1 when the term covers it. */
-  readonly namespaceIds: Uint8Array;
+  readonly namespaces: ReadonlySet<string>;
   readonly topologyKey: number;
   readonly weight: number;
+  /** Names the pods this term counts: its namespaces and selector. */
+  readonly countsKey: string;
 }
 
 /**
@@ -223,7 +249,9 @@ interface IncomingTerm {
  * namespace labels when matching; a selector that matches no labels at all (only NotIn or
  * DoesNotExist requirements) therefore selects every namespace.
  */
-function incomingTerm(term: Term, weight: number, snap: Snapshot, data: SnapshotData): IncomingTerm {
+function incomingTerm(term: Term, weight: number, snap: Snapshot): IncomingTerm {
+  const cached = term.incoming;
+  if (cached) return weight === 0 ? cached : { ...cached, weight };
   const sel = term.namespaceSelector;
   const names = new Set(term.namespaces);
   const allNamespaces = !sel.matchesNothing && (sel.requirements.length === 0 || matchesPairs(sel, NO_LABELS));
@@ -232,306 +260,256 @@ function incomingTerm(term: Term, weight: number, snap: Snapshot, data: Snapshot
       if (matchesPairs(sel, snap.internLabels(labels))) names.add(name);
     }
   }
-  const ids = [...names].map((n) => data.namespaces.id(n));
-  const namespaceIds = new Uint8Array(data.namespaces.size);
-  for (const id of ids) namespaceIds[id] = 1;
-  return { selector: term.selector, allNamespaces, namespaceIds, topologyKey: term.topologyKey, weight };
+  const countsKey = `${allNamespaces ? '*' : [...names].sort().join('\u0001')}\u0002${term.selectorKey}`;
+  const resolved: IncomingTerm = {
+    selector: term.selector,
+    matches: labelMatcher(term.selector),
+    allNamespaces,
+    namespaces: names,
+    topologyKey: term.topologyKey,
+    weight: 0,
+    countsKey,
+  };
+  // Without a namespace selector to resolve (or with one selecting everything) this never changes.
+  if (sel.matchesNothing || allNamespaces) term.incoming = resolved;
+  return weight === 0 ? resolved : { ...resolved, weight };
 }
 
-/** Does bound pod `i` of the index match the incoming pod's term? */
-function indexedPodMatches(t: IncomingTerm, index: PodIndex, i: number): boolean {
-  if (!t.allNamespaces && t.namespaceIds[index.namespace.data[i]] !== 1) return false;
-  return selectorMatchesAt(t.selector, index.labels.data, index.labelStart.data[i], index.labelStart.data[i + 1]);
+/** Does a bound pod match the incoming pod's term? (Terminating pods count.) */
+function incomingMatches(t: IncomingTerm, p: PodInfo): boolean {
+  return t.matches(p.labelPairs) && (t.allNamespaces || t.namespaces.has(p.namespace));
 }
 
-/**
- * matchesPairs over `flat[start..end)`, sorted (key id, value id) pairs: the index keeps every bound
- * pod's labels in one array, so a scan over all pods reads contiguous memory.
- */
-function selectorMatchesAt(sel: CompiledSelector, flat: Int32Array, start: number, end: number): boolean {
-  if (sel.matchesNothing) return false;
-  const reqs = sel.requirements;
-  for (let r = 0; r < reqs.length; r++) {
-    const req = reqs[r];
-    let value = ABSENT;
-    for (let i = start; i < end; i += 2) {
-      if (flat[i] === req.key) {
-        value = flat[i + 1];
-        break;
-      }
-      if (flat[i] > req.key) break;
-    }
-    switch (req.op) {
-      case OP_IN:
-        if (value === ABSENT || !req.values.includes(value)) return false;
-        break;
-      case OP_NOT_IN:
-        if (value !== ABSENT && req.values.includes(value)) return false;
-        break;
-      case OP_EXISTS:
-        if (value === ABSENT) return false;
-        break;
-      default:
-        if (value !== ABSENT) return false;
-    }
-  }
-  return true;
-}
-
-function ownMatchesAll(terms: readonly IncomingTerm[], pod: PodInfo, data: SnapshotData): boolean {
+function ownMatchesAll(terms: readonly IncomingTerm[], pod: PodInfo): boolean {
   if (terms.length === 0) return false;
-  const ns = data.namespaces.find(pod.namespace);
-  for (const t of terms) {
-    if (!t.allNamespaces && (ns === ABSENT || t.namespaceIds[ns] !== 1)) return false;
-    if (!matchesPairs(t.selector, pod.labelPairs)) return false;
-  }
+  for (const t of terms) if (!incomingMatches(t, pod)) return false;
   return true;
 }
 
-// ---- bound pods, per snapshot ------------------------------------------------------------------
-
-const PAIR_SHIFT = 2 ** 31;
-
-class Column {
-  data = new Int32Array(256);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
+/** Per node, the bound pods matching every one of `terms` (the incoming pod's required affinity, or one term). */
+function matchingCounts(snap: Snapshot, terms: readonly IncomingTerm[]): NodeCounts {
+  let key = 'ipa';
+  for (const t of terms) key += `\u0003${t.countsKey}`;
+  return CountIndex.of(snap).nodeCounts(key, () =>
+    terms.length === 1
+      ? (p) => (incomingMatches(terms[0], p) ? 1 : 0)
+      : (p) => {
+          for (let i = 0; i < terms.length; i++) if (!incomingMatches(terms[i], p)) return 0;
+          return 1;
+        },
+  );
 }
 
-/** Term occurrences of bound pods: term id, node and weight, as parallel columns. */
-class Occurrences {
-  readonly term = new Column();
-  readonly node = new Column();
-  readonly weight = new Column();
+// ---- existing pods' terms ----------------------------------------------------------------------
 
-  get length(): number {
-    return this.term.length;
-  }
-
-  push(term: number, node: number, weight: number): void {
-    this.term.push(term);
-    this.node.push(node);
-    this.weight.push(weight);
-  }
-}
+const KIND_REQUIRED_ANTI = 0;
+const KIND_REQUIRED_AFFINITY = 1;
+const KIND_PREFERRED = 2;
+const KIND_NAMES = ['anti', 'aff', 'pref'];
 
 /**
- * Every bound pod (node, namespace id) and the terms bound pods carry, kept incrementally: the
- * snapshot gives each bound pod a fresh slot at the end of `pods`, so only slots past `scanned` are
- * new; when fewer pods are bound than indexed (one left), the index is compacted, and when more
- * (a pod took an old slot), rebuilt.
+ * Which terms bound pods carry, per kind (required anti-affinity, required affinity, preferred):
+ * per term id, how many bound pods carry it on a node that has the term's topology key. Kept current
+ * from the PodJournal, so a cycle tests only the distinct terms present against the incoming pod.
  */
-class PodIndex {
-  constructor() {
-    this.labelStart.push(0);
+class TermOccurrences {
+  private position = 0;
+  private readonly journal: PodJournal;
+  private readonly counts: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+  private readonly active: number[][] = [[], [], []];
+  /** Bound pods carrying any term (value: additions minus removals seen, so a pod moved between nodes stays). */
+  readonly carriers = new Map<PodInfo, number>();
+  private readonly dirty = [false, false, false];
+
+  constructor(
+    private readonly snap: Snapshot,
+    private readonly data: SnapshotData,
+  ) {
+    this.journal = PodJournal.of(snap);
+    this.journal.sync();
+    this.rebuild();
   }
 
-  scanned = 0;
-  infos: PodInfo[] = [];
-  readonly slot = new Column();
-  readonly node = new Column();
-  readonly namespace = new Column();
-  /** Every bound pod's label pairs, flat; pod i's are at labelStart[i]..labelStart[i + 1]. */
-  readonly labels = new Column();
-  readonly labelStart = new Column();
-  /** Label pair (key id · 2³¹ + value id) → indices of the bound pods carrying it. */
-  readonly postings = new Map<number, number[]>();
-  /** Existing pods' required anti-affinity (symmetry). */
-  readonly requiredAnti = new Occurrences();
-  /** Existing pods' required affinity (scored with hardPodAffinityWeight). */
-  readonly requiredAffinity = new Occurrences();
-  /** Existing pods' preferred terms, with signed weights. */
-  readonly preferred = new Occurrences();
-
-  get size(): number {
-    return this.infos.length;
-  }
-
-  private clear(): void {
-    this.infos = [];
-    for (const c of [this.slot, this.node, this.namespace, this.labels, this.labelStart]) c.length = 0;
-    this.labelStart.push(0);
-    this.postings.clear();
-    for (const o of [this.requiredAnti, this.requiredAffinity, this.preferred]) {
-      o.term.length = 0;
-      o.node.length = 0;
-      o.weight.length = 0;
+  private rebuild(): void {
+    for (const c of this.counts) c.fill(0);
+    this.carriers.clear();
+    const snap = this.snap;
+    for (let n = 0; n < snap.nodeCount; n++) {
+      const pods = snap.podsOnNode[n];
+      for (let i = 0; i < pods.length; i++) this.apply(pods[i], n, 1);
     }
+    this.dirty.fill(true);
+    this.position = this.journal.end;
   }
 
-  private add(info: PodInfo, snap: Snapshot, data: SnapshotData): void {
-    const node = info.node;
-    const pairs = info.labelPairs;
-    for (let i = 0; i < pairs.length; i += 2) {
-      const key = pairs[i] * PAIR_SHIFT + pairs[i + 1];
-      const list = this.postings.get(key);
-      if (list) list.push(this.infos.length);
-      else this.postings.set(key, [this.infos.length]);
-    }
-    this.infos.push(info);
-    this.slot.push(info.slot);
-    this.node.push(node);
-    this.namespace.push(data.namespaces.id(info.namespace));
-    for (let i = 0; i < pairs.length; i++) this.labels.push(pairs[i]);
-    this.labelStart.push(this.labels.length);
-    const terms = podTerms(info, snap);
-    if (!terms.any) return;
-    for (const t of terms.requiredAntiAffinity) this.requiredAnti.push(t.id, node, 0);
-    for (const t of terms.requiredAffinity) this.requiredAffinity.push(t.id, node, 0);
-    for (const w of terms.preferredAffinity) this.preferred.push(w.term.id, node, w.weight);
-    for (const w of terms.preferredAntiAffinity) this.preferred.push(w.term.id, node, -w.weight);
-  }
-
-  refresh(snap: Snapshot, data: SnapshotData): void {
-    const pods = snap.pods;
-    if (this.scanned > pods.length) this.rebuild(snap, data);
-    for (let slot = this.scanned; slot < pods.length; slot++) {
-      const info = pods[slot];
-      if (info && info.slot === slot) this.add(info, snap, data);
-    }
-    this.scanned = pods.length;
-    const bound = snap.podByKey.size;
-    if (bound < this.size) {
-      const kept = this.infos.filter((info, i) => pods[this.slot.data[i]] === info && info.slot === this.slot.data[i]);
-      this.clear();
-      for (const info of kept) this.add(info, snap, data);
-    } else if (bound > this.size) {
-      this.rebuild(snap, data);
-    }
-  }
-
-  /**
-   * Indices of the bound pods that may match `sel` (a superset: callers test each), or null for
-   * "any pod": the postings of the In requirement naming the fewest pods (a pod has one value per
-   * key, so the lists of one requirement are disjoint).
-   */
-  candidates(sel: CompiledSelector): number[][] | null {
-    if (sel.matchesNothing) return [];
-    let best: number[][] | null = null;
-    let bestCount = Number.POSITIVE_INFINITY;
-    for (const req of sel.requirements) {
-      if (req.op !== OP_IN) continue;
-      const lists: number[][] = [];
-      let count = 0;
-      for (const value of req.values) {
-        const list = this.postings.get(req.key * PAIR_SHIFT + value);
-        if (list) {
-          lists.push(list);
-          count += list.length;
-        }
-      }
-      if (count < bestCount) {
-        best = lists;
-        bestCount = count;
-      }
-    }
-    return best;
-  }
-
-  /** Calls `visit` with every bound pod index that may match `sel`. */
-  forEachCandidate(sel: CompiledSelector, visit: (i: number) => void): void {
-    const lists = this.candidates(sel);
-    if (lists === null) {
-      for (let i = 0; i < this.infos.length; i++) visit(i);
+  sync(): void {
+    const j = this.journal;
+    j.sync();
+    if (this.position === j.end) return;
+    if (this.position < j.base) {
+      this.rebuild();
       return;
     }
-    for (const list of lists) for (let k = 0; k < list.length; k++) visit(list[k]);
+    for (let p = this.position; p < j.end; p++) {
+      const k = p - j.base;
+      this.apply(j.pods[k], j.nodes[k], j.signs[k]);
+    }
+    this.position = j.end;
   }
 
-  private rebuild(snap: Snapshot, data: SnapshotData): void {
-    this.clear();
-    const pods = snap.pods;
-    for (let slot = 0; slot < pods.length; slot++) {
-      const info = pods[slot];
-      if (info && info.slot === slot) this.add(info, snap, data);
+  private apply(pod: PodInfo, node: number, sign: number): void {
+    const terms = podTerms(pod, this.snap);
+    if (!terms.any) return;
+    const carried = (this.carriers.get(pod) ?? 0) + sign;
+    if (carried === 0) this.carriers.delete(pod);
+    else this.carriers.set(pod, carried);
+    for (const t of terms.requiredAntiAffinity) this.bump(KIND_REQUIRED_ANTI, t, node, sign);
+    for (const t of terms.requiredAffinity) this.bump(KIND_REQUIRED_AFFINITY, t, node, sign);
+    for (const w of terms.preferredAffinity) this.bump(KIND_PREFERRED, w.term, node, sign);
+    for (const w of terms.preferredAntiAffinity) this.bump(KIND_PREFERRED, w.term, node, sign);
+  }
+
+  private bump(kind: number, term: Term, node: number, sign: number): void {
+    if (this.snap.nodeLabel(node, term.topologyKey) === ABSENT) return;
+    let counts = this.counts[kind];
+    if (counts.length <= term.id) {
+      const grown = new Int32Array(Math.max(term.id + 1, counts.length * 2));
+      grown.set(counts);
+      counts = grown;
+      this.counts[kind] = grown;
     }
-    this.scanned = pods.length;
+    const before = counts[term.id];
+    counts[term.id] = before + sign;
+    if (before === 0 || before + sign === 0) this.dirty[kind] = true;
+  }
+
+  /** Ids of the terms of `kind` some bound pod carries on a node with the term's key. */
+  present(kind: number): readonly number[] {
+    if (this.dirty[kind]) {
+      const counts = this.counts[kind];
+      const list: number[] = [];
+      const n = Math.min(counts.length, this.data.terms.length);
+      for (let id = 0; id < n; id++) if (counts[id] > 0) list.push(id);
+      this.active[kind] = list;
+      this.dirty[kind] = false;
+    }
+    return this.active[kind];
   }
 }
 
-// ---- counts per topology pair ------------------------------------------------------------------
-
-/** (topology key id → (value id → count)); a pair is present only while its count is non-zero. */
-class PairCounts {
-  readonly byKey = new Map<number, Map<number, number>>();
-  size = 0;
-
-  /** Adds `amount` to the pair of `node` for `key`; false when the node lacks the key. */
-  add(snap: Snapshot, key: number, node: number, amount: number): boolean {
-    const value = snap.nodeLabel(node, key);
-    if (value === ABSENT) return false;
-    let values = this.byKey.get(key);
-    if (!values) {
-      values = new Map();
-      this.byKey.set(key, values);
-    }
-    const before = values.get(value) ?? 0;
-    const after = before + amount;
-    if (after === 0) values.delete(value);
-    else values.set(value, after);
-    if (before === 0 && after !== 0) this.size++;
-    else if (before !== 0 && after === 0) this.size--;
-    return true;
-  }
-
-  counts(key: number): ReadonlyMap<number, number> {
-    return this.byKey.get(key) ?? NO_COUNTS;
-  }
+function occurrencesOf(snap: Snapshot, data: SnapshotData): TermOccurrences {
+  if (!data.occurrences) data.occurrences = new TermOccurrences(snap, data);
+  data.occurrences.sync();
+  return data.occurrences;
 }
 
-const NO_COUNTS: ReadonlyMap<number, number> = new Map();
+/**
+ * Per node, the bound pods carrying existing term `id` as `kind` (preferred: their signed weights).
+ * Counting per node ignores whether the node has the key; DomainSums leaves keyless nodes out.
+ */
+function carrierCounts(snap: Snapshot, occurrences: TermOccurrences, kind: number, id: number): NodeCounts {
+  return CountIndex.of(snap).nodeCounts(`ipa-${KIND_NAMES[kind]}\u0003${id}`, (): PodPredicate => {
+    // Only pods carrying some term can count: build from those, not from every bound pod.
+    const candidates = () => occurrences.carriers.keys();
+    if (kind === KIND_PREFERRED) {
+      return {
+        candidates,
+        weight: (p) => {
+          const terms = podTerms(p, snap);
+          let w = 0;
+          for (const x of terms.preferredAffinity) if (x.term.id === id) w += x.weight;
+          for (const x of terms.preferredAntiAffinity) if (x.term.id === id) w -= x.weight;
+          return w;
+        },
+      };
+    }
+    return {
+      candidates,
+      weight: (p) => {
+        const terms = podTerms(p, snap);
+        const list = kind === KIND_REQUIRED_ANTI ? terms.requiredAntiAffinity : terms.requiredAffinity;
+        let n = 0;
+        for (const t of list) if (t.id === id) n++;
+        return n;
+      },
+    };
+  });
+}
+
+/** Counts summed per domain of `key` (nodes without the key left out). */
+function perDomain(snap: Snapshot, counts: NodeCounts, key: number): DomainSums {
+  return counts.domainSums(CountIndex.of(snap).domains(key, ABSENT), '', null);
+}
 
 // ---- filter ------------------------------------------------------------------------------------
 
-/** Per-pod filter state: each term's label column and the counts for its key, resolved once. */
+/** Per-pod filter state: per check, each node's domain of the check's key (−1 without it) and the counts per domain. */
 interface FilterState {
-  affinityColumns: (Int32Array | undefined)[];
-  affinityCounts: ReadonlyMap<number, number>[];
+  affinityDomains: Int32Array[];
+  affinitySums: Float64Array[];
   /** No pod anywhere matches all the affinity terms, and the pod matches them itself. */
   firstOfGroup: boolean;
-  antiColumns: (Int32Array | undefined)[];
-  antiCounts: ReadonlyMap<number, number>[];
-  existingColumns: (Int32Array | undefined)[];
-  existingCounts: ReadonlyMap<number, number>[];
+  antiDomains: Int32Array[];
+  antiSums: Float64Array[];
+  existingDomains: Int32Array[];
+  existingSums: Float64Array[];
 }
 
 function satisfiesAffinity(s: FilterState, node: number): boolean {
   let podsExist = true;
-  for (let i = 0; i < s.affinityColumns.length; i++) {
-    const col = s.affinityColumns[i];
-    const value = col ? col[node] : ABSENT;
-    if (value === ABSENT) return false;
-    if (!((s.affinityCounts[i].get(value) ?? 0) > 0)) podsExist = false;
+  for (let i = 0; i < s.affinityDomains.length; i++) {
+    const d = s.affinityDomains[i][node];
+    if (d < 0) return false;
+    if (!(s.affinitySums[i][d] > 0)) podsExist = false;
   }
   return podsExist || s.firstOfGroup;
 }
 
-function satisfiesPairs(
-  columns: (Int32Array | undefined)[],
-  counts: ReadonlyMap<number, number>[],
-  node: number,
-): boolean {
-  for (let i = 0; i < columns.length; i++) {
-    const col = columns[i];
-    const value = col ? col[node] : ABSENT;
-    if (value !== ABSENT && (counts[i].get(value) ?? 0) > 0) return false;
+function satisfiesPairs(domains: Int32Array[], sums: Float64Array[], node: number): boolean {
+  for (let i = 0; i < domains.length; i++) {
+    const d = domains[i][node];
+    if (d >= 0 && sums[i][d] > 0) return false;
   }
   return true;
 }
 
 function firstFailure(s: FilterState, node: number): Code {
   if (!satisfiesAffinity(s, node)) return UNSCHEDULABLE_AND_UNRESOLVABLE;
-  if (!satisfiesPairs(s.antiColumns, s.antiCounts, node)) return UNSCHEDULABLE;
-  if (!satisfiesPairs(s.existingColumns, s.existingCounts, node)) return UNSCHEDULABLE;
+  if (!satisfiesPairs(s.antiDomains, s.antiSums, node)) return UNSCHEDULABLE;
+  if (!satisfiesPairs(s.existingDomains, s.existingSums, node)) return UNSCHEDULABLE;
   return SUCCESS;
+}
+
+/** firstFailure over many nodes, a check at a time (anti-affinity and symmetry both fail Unschedulable). */
+function filterBatch(s: FilterState, nodes: Int32Array, count: number, codes: Uint8Array): void {
+  if (s.affinityDomains.length > 0) {
+    for (let k = 0; k < count; k++) {
+      codes[k] = satisfiesAffinity(s, nodes[k]) ? SUCCESS : UNSCHEDULABLE_AND_UNRESOLVABLE;
+    }
+  } else {
+    codes.fill(SUCCESS, 0, count);
+  }
+  rejectPairs(s.antiDomains, s.antiSums, nodes, count, codes);
+  rejectPairs(s.existingDomains, s.existingSums, nodes, count, codes);
+}
+
+/** Marks Unschedulable the nodes still passing whose domain of some check has a count. */
+function rejectPairs(
+  domains: Int32Array[],
+  sums: Float64Array[],
+  nodes: Int32Array,
+  count: number,
+  codes: Uint8Array,
+): void {
+  for (let i = 0; i < domains.length; i++) {
+    const domainOf = domains[i];
+    const perDomain = sums[i];
+    for (let k = 0; k < count; k++) {
+      if (codes[k] !== SUCCESS) continue;
+      const d = domainOf[nodes[k]];
+      if (d >= 0 && perDomain[d] > 0) codes[k] = UNSCHEDULABLE;
+    }
+  }
 }
 
 function preFilterState(cycle: Cycle): { code: Code; state?: FilterState } {
@@ -539,70 +517,53 @@ function preFilterState(cycle: Cycle): { code: Code; state?: FilterState } {
   const pod = cycle.pod;
   const data = dataOf(snap);
   const own = podTerms(pod, snap);
-  const index = data.index;
-  index.refresh(snap, data);
-  const nsPairs = namespacePairs(snap, pod.namespace);
+  const occurrences = occurrencesOf(snap, data);
+  const nsPairs = namespacePairs(snap, data, pod.namespace);
 
   // Symmetry: existing pods' required anti-affinity terms that match the incoming pod.
   freshMemo(data);
-  const existing = new PairCounts();
-  const anti = index.requiredAnti;
-  for (let i = 0; i < anti.length; i++) {
-    const id = anti.term.data[i];
-    if (matchesIncoming(data, id, pod, nsPairs)) existing.add(snap, data.terms[id].topologyKey, anti.node.data[i], 1);
+  const existing: number[] = [];
+  for (const id of occurrences.present(KIND_REQUIRED_ANTI)) {
+    if (matchesIncoming(data, id, pod, nsPairs)) existing.push(id);
   }
-  if (existing.size === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
+  if (existing.length === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
     return { code: SKIP };
   }
+  const existingSums = existing.map((id) =>
+    perDomain(snap, carrierCounts(snap, occurrences, KIND_REQUIRED_ANTI, id), data.terms[id].topologyKey),
+  );
 
-  // The incoming pod's required terms against every bound pod.
-  const affinity = own.requiredAffinity.map((t) => incomingTerm(t, 0, snap, data));
-  const antiTerms = own.requiredAntiAffinity.map((t) => incomingTerm(t, 0, snap, data));
-  const affinityCounts = new PairCounts();
-  const antiCounts = new PairCounts();
+  // The incoming pod's required terms against every bound pod; affinity counts pods matching all terms.
+  const affinity = own.requiredAffinity.map((t) => incomingTerm(t, 0, snap));
+  const antiTerms = own.requiredAntiAffinity.map((t) => incomingTerm(t, 0, snap));
+  let affinitySums: DomainSums[] = [];
   if (affinity.length > 0) {
-    // A pod counts only when it matches every term: candidates from the most selective one.
-    let narrowest = affinity[0];
-    let narrowestCount = Number.POSITIVE_INFINITY;
-    for (const t of affinity) {
-      const lists = index.candidates(t.selector);
-      const count = lists === null ? index.size : lists.reduce((n, l) => n + l.length, 0);
-      if (count < narrowestCount) {
-        narrowest = t;
-        narrowestCount = count;
-      }
-    }
-    index.forEachCandidate(narrowest.selector, (i) => {
-      for (const t of affinity) if (!indexedPodMatches(t, index, i)) return;
-      for (const t of affinity) affinityCounts.add(snap, t.topologyKey, index.node.data[i], 1);
-    });
+    const counts = matchingCounts(snap, affinity);
+    affinitySums = affinity.map((t) => perDomain(snap, counts, t.topologyKey));
   }
-  for (const t of antiTerms) {
-    index.forEachCandidate(t.selector, (i) => {
-      if (indexedPodMatches(t, index, i)) antiCounts.add(snap, t.topologyKey, index.node.data[i], 1);
-    });
-  }
+  const antiSums = antiTerms.map((t) => perDomain(snap, matchingCounts(snap, [t]), t.topologyKey));
 
-  const existingKeys = [...existing.byKey.keys()];
   return {
     code: SUCCESS,
     state: {
-      affinityColumns: affinity.map((t) => snap.labelColumn(t.topologyKey)),
-      affinityCounts: affinity.map((t) => affinityCounts.counts(t.topologyKey)),
-      firstOfGroup: affinityCounts.size === 0 && ownMatchesAll(affinity, pod, data),
-      antiColumns: antiTerms.map((t) => snap.labelColumn(t.topologyKey)),
-      antiCounts: antiTerms.map((t) => antiCounts.counts(t.topologyKey)),
-      existingColumns: existingKeys.map((k) => snap.labelColumn(k)),
-      existingCounts: existingKeys.map((k) => existing.counts(k)),
+      affinityDomains: affinitySums.map((s) => s.domains.nodeDomain),
+      affinitySums: affinitySums.map((s) => s.sums),
+      firstOfGroup: affinitySums.every((s) => s.total === 0) && ownMatchesAll(affinity, pod),
+      antiDomains: antiSums.map((s) => s.domains.nodeDomain),
+      antiSums: antiSums.map((s) => s.sums),
+      existingDomains: existingSums.map((s) => s.domains.nodeDomain),
+      existingSums: existingSums.map((s) => s.sums),
     },
   };
 }
 
 // ---- score -------------------------------------------------------------------------------------
 
+/** A node's raw score: Σ multiplier × sums[domain] over the contributions whose key the node has. */
 interface ScoreState {
-  columns: (Int32Array | undefined)[];
-  sums: ReadonlyMap<number, number>[];
+  domains: Int32Array[];
+  sums: Float64Array[];
+  multiplier: Float64Array;
 }
 
 function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; state?: ScoreState } {
@@ -613,68 +574,73 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
   if (args.ignorePreferredTermsOfExistingPods && !hasPreferred) return { code: SKIP };
 
   const data = dataOf(snap);
-  const index = data.index;
-  index.refresh(snap, data);
-  const sums = new PairCounts();
+  const occurrences = occurrencesOf(snap, data);
+  const parts: DomainSums[] = [];
+  const multipliers: number[] = [];
   let touched = false;
 
   // The incoming pod's preferred terms against every bound pod (only then do pods without terms matter).
   if (hasPreferred) {
     const terms = [
-      ...own.preferredAffinity.map((w) => incomingTerm(w.term, w.weight, snap, data)),
-      ...own.preferredAntiAffinity.map((w) => incomingTerm(w.term, -w.weight, snap, data)),
+      ...own.preferredAffinity.map((w) => incomingTerm(w.term, w.weight, snap)),
+      ...own.preferredAntiAffinity.map((w) => incomingTerm(w.term, -w.weight, snap)),
     ];
     for (const t of terms) {
-      index.forEachCandidate(t.selector, (i) => {
-        if (indexedPodMatches(t, index, i) && sums.add(snap, t.topologyKey, index.node.data[i], t.weight))
-          touched = true;
-      });
+      const s = perDomain(snap, matchingCounts(snap, [t]), t.topologyKey);
+      // A matching pod on a node with the key touches a domain.
+      if (s.total > 0) touched = true;
+      parts.push(s);
+      multipliers.push(t.weight);
     }
   }
 
-  // Existing pods' terms that match the incoming pod.
+  // Existing pods' terms that match the incoming pod: each present one sits on a node with its key.
   freshMemo(data);
-  const nsPairs = namespacePairs(snap, pod.namespace);
+  const nsPairs = namespacePairs(snap, data, pod.namespace);
   const hard = args.hardPodAffinityWeight;
-  if (hard > 0) {
-    const req = index.requiredAffinity;
-    for (let i = 0; i < req.length; i++) {
-      const id = req.term.data[i];
-      if (
-        matchesIncoming(data, id, pod, nsPairs) &&
-        sums.add(snap, data.terms[id].topologyKey, req.node.data[i], hard)
-      ) {
-        touched = true;
-      }
-    }
-  }
-  const pref = index.preferred;
-  for (let i = 0; i < pref.length; i++) {
-    const id = pref.term.data[i];
-    if (
-      matchesIncoming(data, id, pod, nsPairs) &&
-      sums.add(snap, data.terms[id].topologyKey, pref.node.data[i], pref.weight.data[i])
-    ) {
+  const existing = (kind: number, multiplier: number) => {
+    for (const id of occurrences.present(kind)) {
+      if (!matchesIncoming(data, id, pod, nsPairs)) continue;
       touched = true;
+      parts.push(perDomain(snap, carrierCounts(snap, occurrences, kind, id), data.terms[id].topologyKey));
+      multipliers.push(multiplier);
     }
-  }
+  };
+  if (hard > 0) existing(KIND_REQUIRED_AFFINITY, hard);
+  existing(KIND_PREFERRED, 1);
   if (!touched) return { code: SKIP };
 
-  const keys = [...sums.byKey.keys()];
   return {
     code: SUCCESS,
-    state: { columns: keys.map((k) => snap.labelColumn(k)), sums: keys.map((k) => sums.counts(k)) },
+    state: {
+      domains: parts.map((s) => s.domains.nodeDomain),
+      sums: parts.map((s) => s.sums),
+      multiplier: Float64Array.from(multipliers),
+    },
   };
 }
 
 function scoreNode(s: ScoreState, node: number): number {
   let sum = 0;
-  for (let i = 0; i < s.columns.length; i++) {
-    const col = s.columns[i];
-    const value = col ? col[node] : ABSENT;
-    if (value !== ABSENT) sum += s.sums[i].get(value) ?? 0;
+  for (let i = 0; i < s.domains.length; i++) {
+    const d = s.domains[i][node];
+    if (d >= 0) sum += s.multiplier[i] * s.sums[i][d];
   }
   return sum;
+}
+
+/** scoreNode over many nodes, a contribution at a time (integer sums: the order does not matter). */
+function scoreBatch(s: ScoreState, nodes: Int32Array, count: number, scores: Float64Array): void {
+  scores.fill(0, 0, count);
+  for (let i = 0; i < s.domains.length; i++) {
+    const domains = s.domains[i];
+    const sums = s.sums[i];
+    const m = s.multiplier[i];
+    for (let k = 0; k < count; k++) {
+      const d = domains[nodes[k]];
+      if (d >= 0) scores[k] += m * sums[d];
+    }
+  }
 }
 
 /** Upstream NormalizeScore: 100·(s − min)/(max − min) in float64, truncated; all equal → 0. */
@@ -742,13 +708,17 @@ export default definePlugin<InterPodAffinityArgs>({
       name: NAME,
       preFilter: (cycle: Cycle) => preFilterState(cycle),
       filter: (_cycle: Cycle, state: FilterState, node: number): Code => firstFailure(state, node),
+      filterBatch: (_cycle: Cycle, state: FilterState, nodes: Int32Array, count: number, codes: Uint8Array) =>
+        filterBatch(state, nodes, count, codes),
       filterReasons(_cycle: Cycle, state: FilterState, node: number) {
         if (!satisfiesAffinity(state, node)) return [REASON_AFFINITY];
-        if (!satisfiesPairs(state.antiColumns, state.antiCounts, node)) return [REASON_ANTI_AFFINITY];
+        if (!satisfiesPairs(state.antiDomains, state.antiSums, node)) return [REASON_ANTI_AFFINITY];
         return [REASON_EXISTING_ANTI_AFFINITY];
       },
       preScore: (cycle: Cycle) => preScoreState(cycle, settings),
       score: (_cycle: Cycle, state: ScoreState, node: number) => scoreNode(state, node),
+      scoreBatch: (_cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) =>
+        scoreBatch(state, nodes, count, scores),
       normalizeScore: (_cycle, _state, _feasible, scores) => normalize(scores),
     };
   },

@@ -16,6 +16,11 @@
 //   weight uses the number of scored nodes. Per node, Σ (count·ln(domains + 2) + maxSkew − 1) is
 //   summed as a float and rounded once. With the system defaults, nodes that lack a key are still
 //   scored (a missing label is the domain "") instead of being ignored.
+//
+// Counts are incremental across cycles on one snapshot (src/snapshot/match-counts.ts): matching
+// pods per node per (namespace, selector), and their sums per domain over the nodes a constraint
+// admits, updated from the pods bound or removed since the previous cycle. PreFilter and PreScore
+// then cost O(nodes) array reads, not a walk over every bound pod.
 import { labelKeyErrors } from '../src/api/labels.js';
 import type { Problem } from '../src/api/problem.js';
 import type { LabelSelector, Labels, Pod, TopologySpreadConstraint } from '../src/api/types.js';
@@ -23,18 +28,22 @@ import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugi
 import { type Code, SKIP, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { ABSENT } from '../src/snapshot/interner.js';
 import {
-  compileRequiredNodeAffinity,
-  type RequiredNodeAffinity,
-  requiredNodeAffinityMatches,
-} from '../src/snapshot/node-selector.js';
+  CountIndex,
+  type LabelTest,
+  labelMatcher,
+  type MaskFactory,
+  type NodeCounts,
+  type PodWeight,
+  selectorKey,
+} from '../src/snapshot/match-counts.js';
+import { compileRequiredNodeAffinity, requiredNodeAffinityMatches } from '../src/snapshot/node-selector.js';
 import type { PodInfo } from '../src/snapshot/pod-info.js';
+import { nodeAffinityKey, tolerationsKey } from '../src/snapshot/pod-keys.js';
 import {
   type CompiledRequirement,
   type CompiledSelector,
   compileSelector,
   matchesPairs,
-  OP_DOES_NOT_EXIST,
-  OP_EXISTS,
   OP_IN,
 } from '../src/snapshot/selector.js';
 import type { Snapshot } from '../src/snapshot/snapshot.js';
@@ -73,7 +82,8 @@ export interface Constraint {
   key: number;
   hostname: boolean;
   selector: CompiledSelector;
-  flat: FlatSelector;
+  /** The selector as a test of a pod's label pairs. */
+  matches: LabelTest;
   /** Null or requirement-free selectors never count existing pods. */
   countsNothing: boolean;
   minDomains: number;
@@ -168,7 +178,7 @@ function compileConstraint(c: TopologySpreadConstraint, selector: CompiledSelect
     key: snap.labelKeys.id(c.topologyKey),
     hostname: c.topologyKey === LABEL_HOSTNAME,
     selector,
-    flat: flatten(selector),
+    matches: labelMatcher(selector),
     countsNothing: selectorCountsNothing(selector),
     minDomains: c.minDomains ?? 1,
     honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
@@ -200,114 +210,69 @@ export function podConstraints(
   return wanted.map((c) => compileConstraint(c, selector, snap));
 }
 
-/** A selector's requirements as flat columns, for matching many pods without indirection. */
-interface FlatSelector {
-  keys: Int32Array;
-  ops: Uint8Array;
-  /** Requirement r's value ids are values[start[r] .. start[r + 1]). */
-  start: Int32Array;
-  values: Int32Array;
+// ---- counts ---------------------------------------------------------------------------------
+//
+// Matching pods per node come from a NodeCounts kept per (namespace, selector) on the snapshot and
+// updated from the pods bound or removed since the previous cycle; per-domain counts are DomainSums
+// of those over the nodes a constraint admits (its keys and inclusion policies), kept the same way.
+// A cycle then costs O(nodes) reads, however many pods are bound.
+
+/** Matching pods on a node count for a constraint: same namespace, not terminating, selected. */
+function constraintWeight(c: Constraint, namespace: string): PodWeight {
+  if (c.countsNothing) return () => 0;
+  const matches = c.matches;
+  return (p) => (!p.terminating && matches(p.labelPairs) && p.namespace === namespace ? 1 : 0);
 }
 
-function flatten(sel: CompiledSelector): FlatSelector {
-  const reqs = sel.requirements;
-  const start = new Int32Array(reqs.length + 1);
-  reqs.forEach((r, i) => {
-    start[i + 1] = start[i] + r.values.length;
-  });
-  const values = new Int32Array(start[reqs.length]);
-  for (let i = 0; i < reqs.length; i++) values.set(reqs[i].values, start[i]);
-  return {
-    keys: Int32Array.from(reqs, (r) => r.key),
-    ops: Uint8Array.from(reqs, (r) => r.op),
-    start,
-    values,
+function nodeCounts(snap: Snapshot, c: Constraint, namespace: string): NodeCounts {
+  const key = c.countsNothing ? 'pts:none' : `pts:${namespace}:${selectorKey(c.selector)}`;
+  return CountIndex.of(snap).nodeCounts(key, () => constraintWeight(c, namespace));
+}
+
+/** Does the pod's nodeSelector / required node affinity restrict nodes at all? */
+function hasRequiredNodeAffinity(pod: Pod): boolean {
+  const selector = pod.spec.nodeSelector;
+  if (selector && Object.keys(selector).length > 0) return true;
+  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return required !== undefined && required !== null;
+}
+
+/**
+ * The nodes whose pods count for `c`: they have every key of `required` and pass the constraint's
+ * inclusion policies (nodeAffinityPolicy, nodeTaintsPolicy). Null mask when every node counts.
+ */
+function inclusionMask(
+  pod: PodInfo,
+  c: Constraint,
+  required: readonly Constraint[],
+): { key: string; mask: MaskFactory | null } {
+  const keys = Int32Array.from(required, (r) => r.key);
+  const affinity = c.honorAffinity && hasRequiredNodeAffinity(pod.pod);
+  const taints = c.honorTaints;
+  if (keys.length === 0 && !affinity && !taints) return { key: '', mask: null };
+  const key = `${keys.join(',')}|${affinity ? nodeAffinityKey(pod) : '-'}|${taints ? tolerationsKey(pod) : '-'}`;
+  const mask: MaskFactory = (snap) => {
+    const req = affinity ? compileRequiredNodeAffinity(pod.pod, snap) : null;
+    const tolerations = taints ? compileTolerations(pod.pod.spec.tolerations, snap) : null;
+    return (node) => {
+      for (let i = 0; i < keys.length; i++) if (snap.nodeLabel(node, keys[i]) === ABSENT) return false;
+      if (req !== null && !requiredNodeAffinityMatches(req, snap, node)) return false;
+      return tolerations === null || untoleratedHardTaint(snap, node, tolerations) === ABSENT;
+    };
   };
-}
-
-/** matchesPairs for a selector that matches something: every requirement holds on the sorted pairs. */
-function flatMatches(f: FlatSelector, pairs: Int32Array): boolean {
-  for (let r = 0; r < f.keys.length; r++) {
-    const key = f.keys[r];
-    let value = ABSENT;
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (pairs[i] === key) {
-        value = pairs[i + 1];
-        break;
-      }
-      if (pairs[i] > key) break;
-    }
-    const op = f.ops[r];
-    if (op === OP_EXISTS) {
-      if (value === ABSENT) return false;
-    } else if (op === OP_DOES_NOT_EXIST) {
-      if (value !== ABSENT) return false;
-    } else {
-      let found = false;
-      if (value !== ABSENT) {
-        for (let v = f.start[r]; v < f.start[r + 1]; v++) {
-          if (f.values[v] === value) {
-            found = true;
-            break;
-          }
-        }
-      }
-      if (found !== (op === OP_IN)) return false;
-    }
-  }
-  return true;
-}
-
-/** Matching pods on `node`: same namespace, not terminating. */
-function countOnNode(snap: Snapshot, node: number, c: Constraint, namespace: string): number {
-  if (c.countsNothing) return 0;
-  const pods = snap.podsOnNode[node];
-  const flat = c.flat;
-  let n = 0;
-  for (let i = 0; i < pods.length; i++) {
-    const p: PodInfo = pods[i];
-    if (p.terminating || p.namespace !== namespace) continue;
-    if (flatMatches(flat, p.labelPairs)) n++;
-  }
-  return n;
-}
-
-function hasAllKeys(snap: Snapshot, node: number, constraints: readonly Constraint[]): boolean {
-  for (let i = 0; i < constraints.length; i++) if (snap.nodeLabel(node, constraints[i].key) === ABSENT) return false;
-  return true;
-}
-
-/** nodeAffinityPolicy / nodeTaintsPolicy: compiled once per cycle, only for the policies some constraint honours. */
-class InclusionPolicies {
-  private readonly affinity: RequiredNodeAffinity | null;
-  private readonly tolerations: Int32Array | null;
-
-  constructor(pod: Pod, constraints: readonly Constraint[], snap: Snapshot) {
-    this.affinity = constraints.some((c) => c.honorAffinity) ? compileRequiredNodeAffinity(pod, snap) : null;
-    this.tolerations = constraints.some((c) => c.honorTaints) ? compileTolerations(pod.spec.tolerations, snap) : null;
-  }
-
-  /** Per node: bit 0 = passes the node affinity, bit 1 = tolerates the hard taints. */
-  node(snap: Snapshot, node: number): number {
-    let bits = 0;
-    if (this.affinity === null || requiredNodeAffinityMatches(this.affinity, snap, node)) bits |= 1;
-    if (this.tolerations === null || untoleratedHardTaint(snap, node, this.tolerations) === ABSENT) bits |= 2;
-    return bits;
-  }
-}
-
-function included(c: Constraint, bits: number): boolean {
-  return (!c.honorAffinity || (bits & 1) !== 0) && (!c.honorTaints || (bits & 2) !== 0);
+  return { key, mask };
 }
 
 // ---- filter ---------------------------------------------------------------------------------
 
 interface FilterState {
   constraints: Constraint[];
-  /** Per constraint, per node: matching pods in that node's domain. */
-  domainCount: Int32Array[];
+  maxSkew: Int32Array;
+  /** Per constraint: each node's domain of its key (−1 without the key), and the counts per domain. */
+  domainOf: Int32Array[];
+  sums: Float64Array[];
   /** Per constraint: the global minimum, after minDomains. */
-  minMatch: Int32Array;
+  minMatch: Float64Array;
   /** Per constraint: 1 when the incoming pod matches its own selector. */
   selfMatch: Int32Array;
 }
@@ -315,108 +280,162 @@ interface FilterState {
 function preFilterState(cycle: Cycle, constraints: Constraint[]): FilterState {
   const snap = cycle.snapshot;
   const pod = cycle.pod;
-  const policies = new InclusionPolicies(pod.pod, constraints, snap);
-  const domains = constraints.map(() => new Map<number, number>());
-  for (let n = 0; n < snap.nodeCount; n++) {
-    if (!hasAllKeys(snap, n, constraints)) continue;
-    const bits = policies.node(snap, n);
-    for (let i = 0; i < constraints.length; i++) {
-      const c = constraints[i];
-      if (!included(c, bits)) continue;
-      const value = snap.nodeLabel(n, c.key);
-      const count = countOnNode(snap, n, c, pod.namespace);
-      domains[i].set(value, (domains[i].get(value) ?? 0) + count);
-    }
+  const index = CountIndex.of(snap);
+  const count = constraints.length;
+  const domainOf: Int32Array[] = new Array(count);
+  const sums: Float64Array[] = new Array(count);
+  const minMatch = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const c = constraints[i];
+    const domains = index.domains(c.key, ABSENT);
+    const { key, mask } = inclusionMask(pod, c, constraints);
+    const s = nodeCounts(snap, c, pod.namespace).domainSums(domains, key, mask);
+    domainOf[i] = domains.nodeDomain;
+    sums[i] = s.sums;
+    // Fewer domains than minDomains: the global minimum is 0.
+    if (s.present < c.minDomains) minMatch[i] = 0;
+    else minMatch[i] = s.present === 0 ? MAX_INT32 : s.minimum();
   }
-  const domainCount = constraints.map((c, i) => {
-    const perNode = new Int32Array(snap.nodeCount);
-    for (let n = 0; n < snap.nodeCount; n++) {
-      const value = snap.nodeLabel(n, c.key);
-      if (value !== ABSENT) perNode[n] = domains[i].get(value) ?? 0;
-    }
-    return perNode;
-  });
-  const minMatch = Int32Array.from(constraints, (c, i) => {
-    if (domains[i].size < c.minDomains) return 0;
-    let min = MAX_INT32;
-    for (const v of domains[i].values()) if (v < min) min = v;
-    return min;
-  });
-  const selfMatch = Int32Array.from(constraints, (c) => (matchesPairs(c.selector, pod.labelPairs) ? 1 : 0));
-  return { constraints, domainCount, minMatch, selfMatch };
+  return {
+    constraints,
+    maxSkew: Int32Array.from(constraints, (c) => c.maxSkew),
+    domainOf,
+    sums,
+    minMatch,
+    selfMatch: Int32Array.from(constraints, (c) => (matchesPairs(c.selector, pod.labelPairs) ? 1 : 0)),
+  };
 }
 
-function filterNode(snap: Snapshot, s: FilterState, node: number): Code {
-  for (let i = 0; i < s.constraints.length; i++) {
-    const c = s.constraints[i];
-    if (snap.nodeLabel(node, c.key) === ABSENT) return UNSCHEDULABLE_AND_UNRESOLVABLE;
-    if (s.domainCount[i][node] + s.selfMatch[i] - s.minMatch[i] > c.maxSkew) return UNSCHEDULABLE;
+function filterNode(s: FilterState, node: number): Code {
+  for (let i = 0; i < s.maxSkew.length; i++) {
+    const d = s.domainOf[i][node];
+    if (d < 0) return UNSCHEDULABLE_AND_UNRESOLVABLE;
+    if (s.sums[i][d] + s.selfMatch[i] - s.minMatch[i] > s.maxSkew[i]) return UNSCHEDULABLE;
   }
   return SUCCESS;
+}
+
+function filterBatch(s: FilterState, nodes: Int32Array, count: number, codes: Uint8Array): void {
+  if (s.maxSkew.length === 1) {
+    // The common single-constraint case, without the inner loop.
+    const domainOf = s.domainOf[0];
+    const sums = s.sums[0];
+    const limit = s.maxSkew[0] + s.minMatch[0] - s.selfMatch[0];
+    for (let k = 0; k < count; k++) {
+      const d = domainOf[nodes[k]];
+      codes[k] = d < 0 ? UNSCHEDULABLE_AND_UNRESOLVABLE : sums[d] > limit ? UNSCHEDULABLE : SUCCESS;
+    }
+    return;
+  }
+  for (let k = 0; k < count; k++) codes[k] = filterNode(s, nodes[k]);
 }
 
 // ---- score ----------------------------------------------------------------------------------
 
 interface ScoreState {
   constraints: Constraint[];
-  namespace: string;
+  /** Some feasible node lacks a key while all are required: it is ignored (score 0, left out of normalisation). */
+  anyIgnored: boolean;
+  /** Per constraint: the key's label column (undefined when no node has it). */
+  columns: (Int32Array | undefined)[];
+  hostname: Uint8Array;
+  /** Per hostname constraint: matching pods per node. */
+  nodeCounts: Int32Array[];
+  /** Per other constraint: each node's domain (nodes without the key in "" unless requireAll), counts per domain. */
+  domainOf: Int32Array[];
+  sums: Float64Array[];
   /** Per constraint: ln(domains + 2). */
   weight: Float64Array;
-  /** Per constraint, per node (non-hostname keys): matching pods in that node's domain. */
-  domainCount: Int32Array[];
-  /** Per node: 1 when a feasible node lacks a key and is not scored. */
-  ignored: Uint8Array;
+  /** Per constraint: maxSkew − 1. */
+  skew: Float64Array;
 }
+
+/** Which of `nodes` lack one of the columns' keys (at[i] = 1), and how many. */
+function keysMissing(
+  columns: readonly (Int32Array | undefined)[],
+  nodes: Int32Array,
+): { at: Uint8Array; count: number } {
+  const at = new Uint8Array(nodes.length);
+  for (const col of columns) {
+    if (col === undefined) {
+      at.fill(1);
+      break;
+    }
+    for (let f = 0; f < nodes.length; f++) if (col[nodes[f]] === ABSENT) at[f] = 1;
+  }
+  let count = 0;
+  for (let f = 0; f < nodes.length; f++) count += at[f];
+  return { at, count };
+}
+
+const NO_INTS = new Int32Array(0);
+const NO_FLOATS = new Float64Array(0);
+
+/** Scratch marks for counting distinct domains among the scored nodes. */
+let marks = new Uint32Array(64);
+let markEpoch = 0;
 
 function preScoreState(cycle: Cycle, feasible: Int32Array, constraints: Constraint[], requireAll: boolean): ScoreState {
   const snap = cycle.snapshot;
   const pod = cycle.pod;
+  const index = CountIndex.of(snap);
+  const count = constraints.length;
+  const columns = constraints.map((c) => snap.labelColumn(c.key));
+  // With every key required, a feasible node lacking one is ignored: not scored, no domain.
+  const ignored =
+    requireAll && constraints.some((c) => index.domains(c.key, ABSENT).missing > 0)
+      ? keysMissing(columns, feasible)
+      : null;
+  const scored = ignored === null ? feasible.length : feasible.length - ignored.count;
   // A node without the key belongs to the domain "" when keys are not all required (system defaults).
-  const emptyValue = snap.labelValues.id('');
-  const domainValue = (node: number, key: number) => {
-    const v = snap.nodeLabel(node, key);
-    return v === ABSENT ? emptyValue : v;
-  };
-  const ignored = new Uint8Array(snap.nodeCount);
-  const domains = constraints.map(() => new Map<number, number>());
-  let scored = 0;
-  for (let f = 0; f < feasible.length; f++) {
-    const n = feasible[f];
-    if (requireAll && !hasAllKeys(snap, n, constraints)) {
-      ignored[n] = 1;
+  const absentAs = requireAll ? ABSENT : snap.labelValues.id('');
+  const hostname = Uint8Array.from(constraints, (c) => (c.hostname ? 1 : 0));
+  const nodeCountsOf: Int32Array[] = new Array(count).fill(NO_INTS);
+  const domainOf: Int32Array[] = new Array(count).fill(NO_INTS);
+  const sums: Float64Array[] = new Array(count).fill(NO_FLOATS);
+  const weight = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const c = constraints[i];
+    const counts = nodeCounts(snap, c, pod.namespace);
+    if (c.hostname) {
+      nodeCountsOf[i] = counts.counts;
+      weight[i] = Math.log(scored + 2);
       continue;
     }
-    scored++;
-    for (let i = 0; i < constraints.length; i++) {
-      if (!constraints[i].hostname) domains[i].set(domainValue(n, constraints[i].key), 0);
+    const domains = index.domains(c.key, absentAs);
+    const { key, mask } = inclusionMask(pod, c, requireAll ? constraints : []);
+    const s = counts.domainSums(domains, key, mask);
+    domainOf[i] = domains.nodeDomain;
+    sums[i] = s.sums;
+    // Domains come from the scored feasible nodes.
+    if (marks.length < domains.count) marks = new Uint32Array(Math.max(domains.count, marks.length * 2));
+    if (++markEpoch === 0xffffffff) {
+      marks.fill(0);
+      markEpoch = 1;
     }
-  }
-  const weight = Float64Array.from(constraints, (c, i) => Math.log((c.hostname ? scored : domains[i].size) + 2));
-
-  if (constraints.some((c) => !c.hostname)) {
-    const policies = new InclusionPolicies(pod.pod, constraints, snap);
-    for (let n = 0; n < snap.nodeCount; n++) {
-      if (requireAll && !hasAllKeys(snap, n, constraints)) continue;
-      const bits = policies.node(snap, n);
-      for (let i = 0; i < constraints.length; i++) {
-        const c = constraints[i];
-        if (c.hostname || !included(c, bits)) continue;
-        const value = domainValue(n, c.key);
-        const sum = domains[i].get(value);
-        if (sum !== undefined) domains[i].set(value, sum + countOnNode(snap, n, c, pod.namespace));
+    const nodeDomain = domains.nodeDomain;
+    let distinct = 0;
+    for (let f = 0; f < feasible.length; f++) {
+      if (ignored !== null && ignored.count > 0 && ignored.at[f] === 1) continue;
+      const d = nodeDomain[feasible[f]];
+      if (d >= 0 && marks[d] !== markEpoch) {
+        marks[d] = markEpoch;
+        distinct++;
       }
     }
+    weight[i] = Math.log(distinct + 2);
   }
-  const domainCount = constraints.map((c, i) => {
-    const perNode = new Int32Array(snap.nodeCount);
-    if (c.hostname) return perNode;
-    for (let f = 0; f < feasible.length; f++) {
-      const n = feasible[f];
-      perNode[n] = domains[i].get(domainValue(n, c.key)) ?? 0;
-    }
-    return perNode;
-  });
-  return { constraints, namespace: pod.namespace, weight, domainCount, ignored };
+  return {
+    constraints,
+    anyIgnored: ignored !== null && ignored.count > 0,
+    columns,
+    hostname,
+    nodeCounts: nodeCountsOf,
+    domainOf,
+    sums,
+    weight,
+    skew: Float64Array.from(constraints, (c) => c.maxSkew - 1),
+  };
 }
 
 /** Go's math.Round: half away from zero. */
@@ -424,28 +443,82 @@ function goRound(x: number): number {
   return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
-function scoreNode(snap: Snapshot, s: ScoreState, node: number): number {
-  if (s.ignored[node] === 1) return 0;
+function isIgnored(s: ScoreState, node: number): boolean {
+  if (!s.anyIgnored) return false;
+  for (let i = 0; i < s.columns.length; i++) {
+    const col = s.columns[i];
+    if (col === undefined || col[node] === ABSENT) return true;
+  }
+  return false;
+}
+
+function scoreNode(s: ScoreState, node: number): number {
+  if (isIgnored(s, node)) return 0;
   let score = 0;
-  for (let i = 0; i < s.constraints.length; i++) {
-    const c = s.constraints[i];
-    if (snap.nodeLabel(node, c.key) === ABSENT) continue;
-    const count = c.hostname ? countOnNode(snap, node, c, s.namespace) : s.domainCount[i][node];
-    score += count * s.weight[i] + (c.maxSkew - 1);
+  for (let i = 0; i < s.columns.length; i++) {
+    const col = s.columns[i];
+    if (col === undefined || col[node] === ABSENT) continue;
+    const count = s.hostname[i] === 1 ? s.nodeCounts[i][node] : s.sums[i][s.domainOf[i][node]];
+    score += count * s.weight[i] + s.skew[i];
   }
   return goRound(score);
+}
+
+/** scoreNode over many nodes, a constraint at a time (each node's float sum keeps the constraint order). */
+function scoreBatch(s: ScoreState, nodes: Int32Array, count: number, scores: Float64Array): void {
+  if (s.anyIgnored) {
+    for (let k = 0; k < count; k++) scores[k] = scoreNode(s, nodes[k]);
+    return;
+  }
+  const only = s.columns.length === 1 ? s.columns[0] : undefined;
+  if (only !== undefined) {
+    // One constraint: its term, rounded, in a single pass.
+    const w = s.weight[0];
+    const skew = s.skew[0];
+    const values = s.hostname[0] === 1 ? s.nodeCounts[0] : s.sums[0];
+    const domainOf = s.hostname[0] === 1 ? null : s.domainOf[0];
+    for (let k = 0; k < count; k++) {
+      const n = nodes[k];
+      if (only[n] === ABSENT) scores[k] = 0;
+      else scores[k] = goRound(values[domainOf === null ? n : domainOf[n]] * w + skew);
+    }
+    return;
+  }
+  scores.fill(0, 0, count);
+  for (let i = 0; i < s.columns.length; i++) {
+    const col = s.columns[i];
+    if (col === undefined) continue;
+    const w = s.weight[i];
+    const skew = s.skew[i];
+    if (s.hostname[i] === 1) {
+      const counts = s.nodeCounts[i];
+      for (let k = 0; k < count; k++) {
+        const n = nodes[k];
+        if (col[n] !== ABSENT) scores[k] += counts[n] * w + skew;
+      }
+    } else {
+      const domainOf = s.domainOf[i];
+      const sums = s.sums[i];
+      for (let k = 0; k < count; k++) {
+        const n = nodes[k];
+        if (col[n] !== ABSENT) scores[k] += sums[domainOf[n]] * w + skew;
+      }
+    }
+  }
+  for (let k = 0; k < count; k++) scores[k] = goRound(scores[k]);
 }
 
 function normalize(s: ScoreState, feasible: Int32Array, scores: Float64Array): void {
   let min = Number.MAX_SAFE_INTEGER;
   let max = 0;
+  const anyIgnored = s.anyIgnored;
   for (let i = 0; i < feasible.length; i++) {
-    if (s.ignored[feasible[i]] === 1) continue;
+    if (anyIgnored && isIgnored(s, feasible[i])) continue;
     if (scores[i] < min) min = scores[i];
     if (scores[i] > max) max = scores[i];
   }
   for (let i = 0; i < feasible.length; i++) {
-    if (s.ignored[feasible[i]] === 1) scores[i] = 0;
+    if (anyIgnored && isIgnored(s, feasible[i])) scores[i] = 0;
     else if (max === 0) scores[i] = MAX_NODE_SCORE;
     else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i])) / max);
   }
@@ -608,9 +681,11 @@ export default definePlugin<PodTopologySpreadArgs>({
         if (constraints.length === 0) return { code: SKIP };
         return { code: SUCCESS, state: preFilterState(cycle, constraints) };
       },
-      filter: (cycle: Cycle, state: FilterState, node: number): Code => filterNode(cycle.snapshot, state, node),
-      filterReasons(cycle: Cycle, state: FilterState, node: number) {
-        const code = filterNode(cycle.snapshot, state, node);
+      filter: (_cycle: Cycle, state: FilterState, node: number): Code => filterNode(state, node),
+      filterBatch: (_cycle: Cycle, state: FilterState, nodes: Int32Array, count: number, codes: Uint8Array) =>
+        filterBatch(state, nodes, count, codes),
+      filterReasons(_cycle: Cycle, state: FilterState, node: number) {
+        const code = filterNode(state, node);
         return [code === UNSCHEDULABLE_AND_UNRESOLVABLE ? REASON_NODE_LABEL_NOT_MATCH : REASON_CONSTRAINTS_NOT_MATCH];
       },
 
@@ -622,7 +697,9 @@ export default definePlugin<PodTopologySpreadArgs>({
         const requireAll = (cycle.pod.pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || !systemDefaulted;
         return { code: SUCCESS, state: preScoreState(cycle, feasible, constraints, requireAll) };
       },
-      score: (cycle: Cycle, state: ScoreState, node: number): number => scoreNode(cycle.snapshot, state, node),
+      score: (_cycle: Cycle, state: ScoreState, node: number): number => scoreNode(state, node),
+      scoreBatch: (_cycle: Cycle, state: ScoreState, nodes: Int32Array, count: number, scores: Float64Array) =>
+        scoreBatch(state, nodes, count, scores),
       normalizeScore: (_cycle: Cycle, state: ScoreState, feasible: Int32Array, scores: Float64Array) =>
         normalize(state, feasible, scores),
     };

@@ -911,4 +911,108 @@ describe('InterPodAffinity property', () => {
       { numRuns: 300 },
     );
   });
+  /** filterBatch and scoreBatch agree with filter and score node for node. */
+  function assertBatchAgrees(snap: Snapshot, pending: Pod, p: Plugin): void {
+    const cycle: Cycle = { pod: snap.podInfo(pending), snapshot: snap };
+    const all = Int32Array.from({ length: snap.nodeCount }, (_, n) => n);
+    const pre = p.preFilter!(cycle);
+    if (pre.code !== SKIP) {
+      const codes = new Uint8Array(all.length);
+      p.filterBatch!(cycle, pre.state, all, all.length, codes);
+      assert.deepEqual(
+        Array.from(codes),
+        Array.from(all, (n) => p.filter!(cycle, pre.state, n)),
+      );
+    }
+    const ps = p.preScore!(cycle, all);
+    if (ps.code !== SKIP) {
+      const scores = new Float64Array(all.length);
+      p.scoreBatch!(cycle, ps.state, all, all.length, scores);
+      assert.deepEqual(
+        Array.from(scores),
+        Array.from(all, (n) => p.score!(cycle, ps.state, n)),
+      );
+    }
+  }
+
+  /** op ≥ 0: bind the step's pod to node op % count; −1: unbind a bound pod (maybe rebinding it); −2: add a node. */
+  const incrementalStep = fc.record({
+    op: fc.integer({ min: -2, max: 20 }),
+    pod: podSpec,
+    pick: fc.nat(),
+    node: nodeSpec,
+    /** Which incoming pod template to evaluate (replicas share their terms). */
+    template: fc.nat(),
+    evaluate: fc.boolean(),
+  });
+  const incrementalScenario = fc.record({
+    nodes: fc.array(nodeSpec, { minLength: 1, maxLength: 6 }),
+    bound: fc.array(fc.tuple(podSpec, fc.nat()), { maxLength: 10 }),
+    templates: fc.array(podSpec, { minLength: 1, maxLength: 3 }),
+    steps: fc.array(incrementalStep, { minLength: 1, maxLength: 14 }),
+    args: fc.record({
+      hardPodAffinityWeight: fc.integer({ min: 0, max: 5 }),
+      ignorePreferredTermsOfExistingPods: fc.boolean(),
+    }),
+  });
+
+  test("a plugin's decisions on a snapshot after random binds, unbinds and added nodes equal those on a snapshot freshly built from the same pods", () => {
+    fc.assert(
+      fc.property(incrementalScenario, (sc) => {
+        const makeNode = (n: (typeof sc.nodes)[number], i: number) => {
+          const labels: Labels = {};
+          if (n.host) labels[HOST] = `n${i}`;
+          if (n.zone) labels[ZONE] = n.zone;
+          if (n.rack) labels.rack = n.rack;
+          return bareNode(`n${i}`, labels);
+        };
+        const nodes = sc.nodes.map(makeNode);
+        let serial = 0;
+        const mk = (s: (typeof sc.bound)[number][0], on?: string) =>
+          pod(`q${serial++}`, { ns: s.ns, labels: s.labels, on, affinity: s.affinity });
+        const snap = new Snapshot(
+          cluster(
+            nodes,
+            sc.bound.map(([s, n]) => mk(s, nodes[n % nodes.length].metadata.name)),
+            NAMESPACES,
+          ),
+        );
+        const p = plugin(sc.args);
+        const infos = [...snap.boundPods()];
+        sc.steps.forEach((step, k) => {
+          if (step.op >= 0) {
+            const info = snap.podInfo(mk(step.pod));
+            snap.bind(info, step.op % snap.nodeCount);
+            infos.push(info);
+          } else if (step.op === -1 && infos.length > 0) {
+            const [victim] = infos.splice(step.pick % infos.length, 1);
+            const where = victim.node;
+            snap.unbind(victim);
+            if (step.pick % 3 === 0) {
+              const again = snap.podInfo(victim.pod);
+              snap.bind(again, where);
+              infos.push(again);
+            }
+          } else if (step.op === -2) {
+            const n = makeNode(step.node, snap.nodeCount);
+            nodes.push(n);
+            snap.addNode(n);
+          }
+          if (!step.evaluate && k < sc.steps.length - 1) return;
+          const fresh = new Snapshot(
+            cluster(
+              nodes,
+              infos.map((info) => ({ ...info.pod, spec: { ...info.pod.spec, nodeName: snap.nodeNames[info.node] } })),
+              NAMESPACES,
+            ),
+          );
+          const t = sc.templates[step.template % sc.templates.length];
+          const incoming = pod(`x${k}`, { ns: t.ns, labels: t.labels, affinity: t.affinity });
+          assert.deepEqual(evaluateOn(snap, incoming, p), evaluateOn(fresh, incoming, plugin(sc.args)));
+          assertBatchAgrees(snap, incoming, p);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

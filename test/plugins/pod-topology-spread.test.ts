@@ -873,3 +873,175 @@ describe('PodTopologySpread properties', () => {
     );
   });
 });
+
+// ---- incremental counts ---------------------------------------------------------------------
+
+/** Filter codes and reasons, raw and normalised scores; batch paths checked against per-node ones. */
+function decisions(snap: Snapshot, incoming: Pod, feasibleNames: string[], pl: Plugin) {
+  const cycle: Cycle = { pod: snap.podInfo(incoming), snapshot: snap };
+  const out: { preFilter: string; filter: Record<string, string>; preScore: string; scores: unknown } = {
+    preFilter: '',
+    filter: {},
+    preScore: '',
+    scores: null,
+  };
+  const pre = pl.preFilter!(cycle);
+  out.preFilter = CODE_NAMES[pre.code];
+  if (pre.code === 0) {
+    const all = Int32Array.from({ length: snap.nodeCount }, (_, n) => n);
+    const codes = new Uint8Array(all.length);
+    pl.filterBatch!(cycle, pre.state, all, all.length, codes);
+    for (let n = 0; n < snap.nodeCount; n++) {
+      const code: Code = pl.filter!(cycle, pre.state, n);
+      assert.equal(codes[n], code, 'filterBatch agrees with filter');
+      out.filter[snap.nodeNames[n]] =
+        code === 0 ? 'Success' : `${CODE_NAMES[code]}: ${pl.filterReasons!(cycle, pre.state, n).join()}`;
+    }
+  }
+  const feasible = Int32Array.from(feasibleNames.map((n) => snap.nodeIndex.get(n)!));
+  const ps = pl.preScore!(cycle, feasible);
+  out.preScore = CODE_NAMES[ps.code];
+  if (ps.code !== SKIP) {
+    const scores = Float64Array.from(feasible, (n) => pl.score!(cycle, ps.state, n));
+    const batch = new Float64Array(feasible.length);
+    pl.scoreBatch!(cycle, ps.state, feasible, feasible.length, batch);
+    assert.deepEqual(batch, scores, 'scoreBatch agrees with score');
+    const raw = Array.from(scores);
+    pl.normalizeScore!(cycle, ps.state, feasible, scores);
+    out.scores = feasibleNames.map((n, i) => [n, raw[i], scores[i]]);
+  }
+  return out;
+}
+
+describe('PodTopologySpread incremental counts', () => {
+  const zone = fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined, freq: 5 });
+  const nodeArb = fc.record({
+    zone,
+    host: fc.constantFrom(true, true, true, false),
+    tainted: fc.boolean(),
+    disk: fc.constantFrom('ssd', 'hdd'),
+  });
+  const podArb = fc.record({
+    app: fc.constantFrom('web', 'api'),
+    version: fc.constantFrom('1', '2'),
+    namespace: fc.constantFrom('default', 'other'),
+    terminating: fc.boolean(),
+  });
+  const constraintArb = fc.record({
+    key: fc.constantFrom(ZONE, HOST),
+    action: fc.constantFrom<'DoNotSchedule' | 'ScheduleAnyway'>('DoNotSchedule', 'ScheduleAnyway'),
+    maxSkew: fc.integer({ min: 1, max: 2 }),
+    minDomains: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+    affinityPolicy: fc.constantFrom<'Honor' | 'Ignore' | undefined>('Honor', 'Ignore', undefined),
+    taintsPolicy: fc.constantFrom<'Honor' | 'Ignore' | undefined>('Honor', 'Ignore', undefined),
+    matchVersion: fc.boolean(),
+    selector: fc.constantFrom<'app' | 'none' | 'empty'>('app', 'app', 'app', 'none', 'empty'),
+  });
+  const incomingArb = fc.record({
+    pod: podArb,
+    constraints: fc.array(constraintArb, { maxLength: 2 }),
+    nodeSelector: fc.option(fc.constantFrom('ssd', 'hdd'), { nil: undefined }),
+    tolerates: fc.boolean(),
+  });
+  /** op ≥ 0: bind a new pod to node op % count; −1: unbind a bound pod; −2: add a node. */
+  const stepArb = fc.record({
+    op: fc.integer({ min: -2, max: 30 }),
+    pod: podArb,
+    node: nodeArb,
+    pick: fc.nat(),
+    /** Which incoming pod template to evaluate (replicas of a workload share their selectors). */
+    template: fc.nat(),
+    feasibleMask: fc.nat(),
+    /** Evaluate after this step (otherwise the next step's change lands in the same sync). */
+    evaluate: fc.boolean(),
+  });
+  const scenario = fc.record({
+    templates: fc.array(incomingArb, { minLength: 1, maxLength: 2 }),
+    nodes: fc.array(nodeArb, { minLength: 1, maxLength: 6 }),
+    bound: fc.array(fc.tuple(podArb, fc.nat()), { maxLength: 12 }),
+    steps: fc.array(stepArb, { minLength: 1, maxLength: 16 }),
+    service: fc.boolean(),
+  });
+
+  const makeNode = (spec: { zone?: string; host: boolean; tainted: boolean; disk: string }, i: number): Node => {
+    const labels: Labels = { ...(spec.zone ? { [ZONE]: spec.zone } : {}), disk: spec.disk };
+    const n = spec.host ? node(`n${i}`, labels) : bareNode(`n${i}`, labels);
+    if (spec.tainted) n.spec = { taints: [{ key: 'dedicated', effect: 'NoSchedule' }] };
+    return n;
+  };
+
+  test("a plugin's decisions on a snapshot after random binds, unbinds and added nodes equal those on a snapshot freshly built from the same pods", () => {
+    fc.assert(
+      fc.property(scenario, (sc) => {
+        const nodes = sc.nodes.map((n, i) => makeNode(n, i));
+        const extra: Partial<ClusterSnapshot> = sc.service
+          ? { services: [{ metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' } } }] }
+          : {};
+        let serial = 0;
+        const mkPod = (p: (typeof sc.bound)[number][0], nodeName?: string): Pod =>
+          pod(
+            `q${serial++}`,
+            { app: p.app, version: p.version },
+            { namespace: p.namespace, terminating: p.terminating, nodeName },
+          );
+        const boundPods = sc.bound.map(([p, n]) => mkPod(p, nodes[n % nodes.length].metadata.name));
+        const snap = cluster(nodes, boundPods, extra);
+        const pl = plugin();
+        const infos = [...snap.boundPods()];
+        for (const step of sc.steps) {
+          if (step.op >= 0) {
+            const p = mkPod(step.pod);
+            const info = snap.podInfo(p);
+            snap.bind(info, step.op % snap.nodeCount);
+            infos.push(info);
+          } else if (step.op === -1 && infos.length > 0) {
+            const [victim] = infos.splice(step.pick % infos.length, 1);
+            const where = victim.node;
+            snap.unbind(victim);
+            // Sometimes back onto the same node: a removal and an addition between two syncs.
+            if (step.pick % 3 === 0) {
+              const again = snap.podInfo(victim.pod);
+              snap.bind(again, where);
+              infos.push(again);
+            }
+          } else if (step.op === -2) {
+            const n = makeNode(step.node, snap.nodeCount);
+            nodes.push(n);
+            snap.addNode(n);
+          }
+          if (!step.evaluate && step !== sc.steps[sc.steps.length - 1]) continue;
+          // The same pods, bound by a fresh snapshot.
+          const fresh = cluster(
+            nodes,
+            infos.map((info) => ({ ...info.pod, spec: { ...info.pod.spec, nodeName: snap.nodeNames[info.node] } })),
+            extra,
+          );
+          const inc = sc.templates[step.template % sc.templates.length];
+          const constraints: TopologySpreadConstraint[] = inc.constraints.map((c) => ({
+            topologyKey: c.key,
+            whenUnsatisfiable: c.action,
+            maxSkew: c.maxSkew,
+            ...(c.minDomains !== undefined && c.action === 'DoNotSchedule' ? { minDomains: c.minDomains } : {}),
+            ...(c.affinityPolicy ? { nodeAffinityPolicy: c.affinityPolicy } : {}),
+            ...(c.taintsPolicy ? { nodeTaintsPolicy: c.taintsPolicy } : {}),
+            ...(c.matchVersion ? { matchLabelKeys: ['version'] } : {}),
+            labelSelector:
+              c.selector === 'app' ? { matchLabels: { app: inc.pod.app } } : c.selector === 'empty' ? {} : null,
+          }));
+          const incoming: Pod = {
+            ...mkPod(inc.pod),
+            spec: {
+              containers: [{ name: 'c' }],
+              ...(constraints.length > 0 ? { topologySpreadConstraints: constraints } : {}),
+              ...(inc.nodeSelector ? { nodeSelector: { disk: inc.nodeSelector } } : {}),
+              ...(inc.tolerates ? { tolerations: [{ key: 'dedicated', operator: 'Exists' }] } : {}),
+            },
+          };
+          const names = snap.nodeNames.filter((_, i) => ((step.feasibleMask >> i) & 1) === 0 || i === 0);
+          assert.deepEqual(decisions(snap, incoming, names, pl), decisions(fresh, incoming, names, plugin()));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
