@@ -33,7 +33,7 @@ export function register(program: Command): void {
         });
         process.stdout.write(formatReplaySummary(summary, opts.out));
         process.stdout.write(
-          '\nNext: `berth schedule --snapshot traces/clusters/demo.yaml` explains each pending pod of the snapshot.\n',
+          '\nNext: `node dist/src/cli/main.js schedule --snapshot traces/clusters/demo.yaml` explains each pending pod.\n',
         );
       }),
     );
