@@ -16,5 +16,6 @@ export function emptyCluster(): ClusterSnapshot {
     jobs: [],
     podDisruptionBudgets: [],
     priorityClasses: [],
+    horizontalPodAutoscalers: [],
   };
 }

@@ -264,7 +264,13 @@ export interface StatefulSet {
   apiVersion?: string;
   kind?: 'StatefulSet';
   metadata: ObjectMeta;
-  spec: { replicas?: number; selector: LabelSelector; template: PodTemplateSpec; serviceName?: string };
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    serviceName?: string;
+    podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  };
 }
 
 export interface RollingUpdateDeployment {
@@ -311,6 +317,51 @@ export interface PodDisruptionBudget {
   kind?: 'PodDisruptionBudget';
   metadata: ObjectMeta;
   spec: { selector?: LabelSelector | null; minAvailable?: number | string; maxUnavailable?: number | string };
+}
+
+// ---- autoscaling/v2 HorizontalPodAutoscaler ---------------------------------------------------
+
+export interface MetricTarget {
+  type: 'Utilization' | 'Value' | 'AverageValue';
+  /** Percent of the pods' requests (Utilization). */
+  averageUtilization?: number;
+  /** Quantities (Value, AverageValue). */
+  value?: string;
+  averageValue?: string;
+}
+
+export interface MetricSpec {
+  type: 'Resource' | 'Pods' | 'Object' | 'External' | 'ContainerResource';
+  resource?: { name: string; target: MetricTarget };
+  pods?: { metric: { name: string }; target: MetricTarget };
+  object?: { metric: { name: string }; target: MetricTarget };
+  external?: { metric: { name: string }; target: MetricTarget };
+  containerResource?: { name: string; container: string; target: MetricTarget };
+}
+
+export interface HPAScalingPolicy {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodSeconds: number;
+}
+
+export interface HPAScalingRules {
+  stabilizationWindowSeconds?: number;
+  selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  policies?: HPAScalingPolicy[];
+}
+
+export interface HorizontalPodAutoscaler {
+  apiVersion?: string;
+  kind?: 'HorizontalPodAutoscaler';
+  metadata: ObjectMeta;
+  spec: {
+    scaleTargetRef: { apiVersion?: string; kind: string; name: string };
+    minReplicas?: number;
+    maxReplicas: number;
+    metrics?: MetricSpec[];
+    behavior?: { scaleUp?: HPAScalingRules; scaleDown?: HPAScalingRules };
+  };
 }
 
 export interface PriorityClass {
@@ -402,6 +453,7 @@ export interface ClusterSnapshot {
   jobs: Job[];
   podDisruptionBudgets: PodDisruptionBudget[];
   priorityClasses: PriorityClass[];
+  horizontalPodAutoscalers: HorizontalPodAutoscaler[];
 }
 
 export type NodeAffinity = NonNullable<Affinity['nodeAffinity']>;

@@ -62,6 +62,7 @@ class Loader {
     jobs: [],
     podDisruptionBudgets: [],
     priorityClasses: [],
+    horizontalPodAutoscalers: [],
   };
 
   constructor(opts: LoadOptions) {

@@ -17,6 +17,7 @@ import type {
   StatefulSet,
 } from '../api/types.js';
 import { type Checker, isObj, knownFields, type Obj, TOP_LEVEL_FIELDS } from './check.js';
+import { checkHorizontalPodAutoscaler } from './hpa.js';
 import { checkLabelSelector, checkLabels, checkMeta } from './meta.js';
 import { checkNode } from './node.js';
 import { child } from './path.js';
@@ -163,10 +164,9 @@ function checkReplicationController(c: Checker, v: unknown, path: string): objec
 }
 
 const SS_SPEC_FIELDS = knownFields<StatefulSet['spec']>()(
-  ['replicas', 'selector', 'template', 'serviceName'],
+  ['replicas', 'selector', 'template', 'serviceName', 'podManagementPolicy'],
   [
     'volumeClaimTemplates',
-    'podManagementPolicy',
     'updateStrategy',
     'revisionHistoryLimit',
     'minReadySeconds',
@@ -183,6 +183,7 @@ function checkStatefulSet(c: Checker, v: unknown, path: string): object | undefi
   c.fields(ss.spec, sPath, SS_SPEC_FIELDS);
   checkCount(c, ss.spec, 'replicas', sPath);
   c.string(ss.spec.serviceName, child(sPath, 'serviceName'));
+  c.oneOf(ss.spec.podManagementPolicy, child(sPath, 'podManagementPolicy'), ['OrderedReady', 'Parallel']);
   checkSelectorAndTemplate(c, ss.spec, sPath, true);
   return ss;
 }
@@ -359,6 +360,11 @@ export const KINDS: Readonly<Record<string, KindInfo>> = {
   Job: { collection: 'jobs', check: checkJob, namespaced: true },
   PodDisruptionBudget: { collection: 'podDisruptionBudgets', check: checkPodDisruptionBudget, namespaced: true },
   PriorityClass: { collection: 'priorityClasses', check: checkPriorityClass, namespaced: false },
+  HorizontalPodAutoscaler: {
+    collection: 'horizontalPodAutoscalers',
+    check: checkHorizontalPodAutoscaler,
+    namespaced: true,
+  },
 };
 
 /** Snapshot keys (the conformance case format, extended) and the kind of their items. */
@@ -376,4 +382,5 @@ export const SNAPSHOT_KEYS: Readonly<Record<keyof ClusterSnapshot, string>> = {
   jobs: 'Job',
   podDisruptionBudgets: 'PodDisruptionBudget',
   priorityClasses: 'PriorityClass',
+  horizontalPodAutoscalers: 'HorizontalPodAutoscaler',
 };

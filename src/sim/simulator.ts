@@ -6,7 +6,17 @@
 // only way in; repeat until nothing changes at that instant. Scheduling takes no simulated time.
 import { isDaemonPodOf } from '../api/daemonset.js';
 import { InputError, type Problem } from '../api/problem.js';
-import type { ClusterSnapshot, DaemonSet, Deployment, Job, Node, Pod, ReplicaSet } from '../api/types.js';
+import type {
+  ClusterSnapshot,
+  DaemonSet,
+  Deployment,
+  HorizontalPodAutoscaler,
+  Job,
+  Node,
+  Pod,
+  ReplicaSet,
+  StatefulSet,
+} from '../api/types.js';
 import type { Profile } from '../framework/profile.js';
 import { type PriorityTable, priorityTable } from '../load/priority.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
@@ -18,10 +28,13 @@ import { DaemonSetController } from './controllers/daemonset.js';
 import { DeploymentController } from './controllers/deployment.js';
 import { JobController, type JobStatus } from './controllers/job.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
+import { StatefulSetController } from './controllers/statefulset.js';
 import { Heap } from './heap.js';
+import { HPA_SYNC_SECONDS, type HpaSummary, PodAutoscaling } from './pod-autoscaling.js';
 import { findPreemption } from './preemption.js';
 import { DEFAULT_QUEUE_OPTIONS, type QueueOptions, SchedulingQueue } from './queue.js';
 import { type ChartSeries, type LineSink, Recorder, round } from './recorder.js';
+import { scaleTargetOf } from './scale-target.js';
 import { makeSimPod, type SimPod } from './sim-pod.js';
 
 /** Pods on a failed node are deleted after this long (the default not-ready/unreachable toleration). */
@@ -67,7 +80,8 @@ interface BaseEvent {
 type SimEvent =
   | (BaseEvent & { kind: 'trace'; event: TraceEvent; line: number })
   | (BaseEvent & { kind: 'complete'; pod: SimPod; run: number })
-  | (BaseEvent & { kind: 'lost-delete'; pod: SimPod });
+  | (BaseEvent & { kind: 'lost-delete'; pod: SimPod })
+  | (BaseEvent & { kind: 'hpa-sync' });
 
 export interface ReplaySummary {
   trace: string;
@@ -95,6 +109,8 @@ export interface ReplaySummary {
   pendingReasons: { message: string; pods: number }[];
   jobs: JobStatus[];
   badRows: { count: number; listed: string[] };
+  /** Only when the replay has HorizontalPodAutoscalers. */
+  podAutoscalers?: HpaSummary[];
 }
 
 export interface SimulationResult {
@@ -131,6 +147,8 @@ export class Simulator implements ControllerHost {
   private traceInHeap = false;
   private lastTraceTime = 0;
   private readonly priorities: PriorityTable;
+  private readonly podAutoscaling = new PodAutoscaling();
+  private hpaSyncScheduled = false;
 
   constructor(
     cluster: ClusterSnapshot,
@@ -157,6 +175,7 @@ export class Simulator implements ControllerHost {
       owner?.adopt(sp, pod.spec.nodeName!);
     }
     for (const pod of cluster.pendingPods) this.submit(pod, undefined);
+    for (const hpa of cluster.horizontalPodAutoscalers) this.applyHpa(hpa, false);
     for (const c of daemonSets) this.dirty.add(c);
   }
 
@@ -424,6 +443,9 @@ export class Simulator implements ControllerHost {
       case 'lost-delete':
         if (e.pod.state === 'lost') this.endPod(e.pod, 'lost', true);
         return;
+      case 'hpa-sync':
+        this.syncHpas();
+        return;
       case 'trace': {
         this.traceInHeap = false;
         this.lastTraceTime = e.t;
@@ -484,11 +506,19 @@ export class Simulator implements ControllerHost {
         const c = this.controllers.get(workloadKey(ev.kind, ev.namespace, ev.name));
         if (!c) return this.problem(line, 'name', `no ${ev.kind} ${ev.namespace}/${ev.name}`);
         if (c instanceof DeploymentController) c.scale(ev.replicas);
-        else if (c instanceof ReplicaSetController) c.replicas = ev.replicas;
+        else if (c instanceof ReplicaSetController || c instanceof StatefulSetController) c.replicas = ev.replicas;
         this.markDirty(c);
         return;
       }
+      case 'metric':
+        this.podAutoscaling.record(ev);
+        return;
       case 'workload-delete': {
+        if (ev.kind === 'HorizontalPodAutoscaler') {
+          if (!this.podAutoscaling.remove(ev.namespace, ev.name))
+            return this.problem(line, 'name', `no HorizontalPodAutoscaler ${ev.namespace}/${ev.name}`);
+          return;
+        }
         const key = workloadKey(ev.kind, ev.namespace, ev.name);
         const c = this.controllers.get(key);
         if (!c) return this.problem(line, 'name', `no ${ev.kind} ${ev.namespace}/${ev.name}`);
@@ -538,6 +568,15 @@ export class Simulator implements ControllerHost {
     line: number,
   ): Problem | undefined {
     const ns = obj.metadata.namespace ?? 'default';
+    if (obj.kind === 'HorizontalPodAutoscaler') {
+      if (!this.applyHpa(obj, update))
+        return this.problem(
+          line,
+          'object.metadata.name',
+          `HorizontalPodAutoscaler ${ns}/${obj.metadata.name} already exists`,
+        );
+      return;
+    }
     const key = workloadKey(obj.kind!, ns, obj.metadata.name);
     const existing = this.controllers.get(key);
     if (existing && !update)
@@ -548,6 +587,9 @@ export class Simulator implements ControllerHost {
       if (c instanceof DeploymentController) c.update(obj as Deployment, duration);
       else if (c instanceof ReplicaSetController) {
         c.rs.spec = { ...(obj as ReplicaSet).spec };
+        if (duration !== undefined) c.duration = duration;
+      } else if (c instanceof StatefulSetController) {
+        c.ss = obj as StatefulSet;
         if (duration !== undefined) c.duration = duration;
       } else if (c instanceof DaemonSetController) {
         this.withdrawDaemonSet(c.ds);
@@ -566,6 +608,9 @@ export class Simulator implements ControllerHost {
         case 'ReplicaSet':
           c = new ReplicaSetController(obj, duration);
           break;
+        case 'StatefulSet':
+          c = new StatefulSetController(obj, duration);
+          break;
         case 'DaemonSet':
           c = new DaemonSetController(obj);
           this.cluster.live.daemonSets.push(obj);
@@ -579,6 +624,28 @@ export class Simulator implements ControllerHost {
       this.controllers.set(key, c);
     }
     this.markDirty(c);
+  }
+
+  // ---- pod autoscaling ----------------------------------------------------------------------------
+
+  private applyHpa(hpa: HorizontalPodAutoscaler, update: boolean): boolean {
+    if (!this.podAutoscaling.apply(hpa, update)) return false;
+    if (!this.hpaSyncScheduled) {
+      this.hpaSyncScheduled = true;
+      this.events.push({ t: this.now, seq: this.seq++, kind: 'hpa-sync' });
+    }
+    return true;
+  }
+
+  /** Every HPA decides; the next sync is one period later while any HPA exists. */
+  private syncHpas(): void {
+    const changes = this.podAutoscaling.sync(this.now, (kind, ns, name) => {
+      const c = this.controllers.get(workloadKey(kind, ns, name));
+      return c && scaleTargetOf(c, () => this.markDirty(c));
+    });
+    for (const ch of changes) this.options.placements?.line(JSON.stringify({ t: this.now, event: 'hpa-scale', ...ch }));
+    this.hpaSyncScheduled = this.podAutoscaling.size > 0;
+    if (this.hpaSyncScheduled) this.events.push({ t: this.now + HPA_SYNC_SECONDS, seq: this.seq++, kind: 'hpa-sync' });
   }
 
   private withdrawDaemonSet(ds: DaemonSet): void {
@@ -665,6 +732,7 @@ export class Simulator implements ControllerHost {
       nodeHours: this.recorder.nodeHours(),
       pendingReasons,
       jobs: this.jobs.map((j) => ({ ...j.status })),
+      ...(this.podAutoscaling.size > 0 ? { podAutoscalers: this.podAutoscaling.summary() } : {}),
       badRows: {
         count: this.badRowCount,
         listed: this.badRows.map(

@@ -1,7 +1,16 @@
 // What a trace says happens, and when: the native event model both trace formats (JSON Lines and
 // the CSV pod table) are read into. Times are seconds from the start of the replay; objects are
 // Kubernetes objects as src/api types them. docs/traces.md documents the formats.
-import type { DaemonSet, Deployment, Job, Node, Pod, ReplicaSet } from '../api/types.js';
+import type {
+  DaemonSet,
+  Deployment,
+  HorizontalPodAutoscaler,
+  Job,
+  Node,
+  Pod,
+  ReplicaSet,
+  StatefulSet,
+} from '../api/types.js';
 
 export const EVENT_TYPES = [
   'pod-create',
@@ -16,12 +25,23 @@ export const EVENT_TYPES = [
   'workload-update',
   'workload-scale',
   'workload-delete',
+  'metric',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'Job'] as const;
+export const WORKLOAD_KINDS = [
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'HorizontalPodAutoscaler',
+] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
-export type Workload = Deployment | ReplicaSet | DaemonSet | Job;
+export type Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet | Job | HorizontalPodAutoscaler;
+/** Workloads with replicas: what workload-scale, metric samples and HPAs name. */
+export const SCALABLE_KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet'] as const;
+export type ScalableKind = (typeof SCALABLE_KINDS)[number];
 
 /** A namespaced object named by a trace event. */
 export interface ObjectRef {
@@ -65,7 +85,7 @@ export interface WorkloadCreate {
 export interface WorkloadScale extends ObjectRef {
   t: number;
   type: 'workload-scale';
-  kind: 'Deployment' | 'ReplicaSet';
+  kind: ScalableKind;
   replicas: number;
 }
 
@@ -75,6 +95,20 @@ export interface WorkloadDelete extends ObjectRef {
   kind: WorkloadKind;
 }
 
+/**
+ * A workload's metric from time `t` on (until the next sample): the average over its pods of a
+ * resource's use as a percent of the pods' requests (`utilization`), or of a value per pod
+ * (`value`, in the metric's units: cores for cpu, bytes for memory).
+ */
+export interface MetricSample extends ObjectRef {
+  t: number;
+  type: 'metric';
+  kind: ScalableKind;
+  metric: string;
+  utilization?: number;
+  value?: number;
+}
+
 export type TraceEvent =
   | PodCreate
   | PodRefEvent
@@ -82,4 +116,5 @@ export type TraceEvent =
   | NodeRefEvent
   | WorkloadCreate
   | WorkloadScale
-  | WorkloadDelete;
+  | WorkloadDelete
+  | MetricSample;

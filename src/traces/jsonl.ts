@@ -1,8 +1,18 @@
 // The native trace format: JSON Lines, one event per line, sorted by `t` (docs/traces.md).
 import type { Problem } from '../api/problem.js';
+import { parseQuantity, QuantityError } from '../api/quantity.js';
 import type { Node } from '../api/types.js';
 import { Checker, describe, isObj, type Obj } from '../load/check.js';
-import { EVENT_TYPES, type TraceEvent, WORKLOAD_KINDS, type Workload, type WorkloadKind } from './events.js';
+import { checkHorizontalPodAutoscaler } from '../load/hpa.js';
+import {
+  EVENT_TYPES,
+  SCALABLE_KINDS,
+  type ScalableKind,
+  type TraceEvent,
+  WORKLOAD_KINDS,
+  type Workload,
+  type WorkloadKind,
+} from './events.js';
 import { TimeOrder, type TraceItem, type TraceReader } from './item.js';
 import { LineReader } from './lines.js';
 import { checkNode, checkPod, checkWorkload } from './validate.js';
@@ -116,7 +126,11 @@ export function parseEvent(c: Checker, v: unknown): TraceEvent | undefined {
       if (!c.object(v.object, 'object', true)) return undefined;
       const kind = v.object.kind;
       if (!c.oneOf(kind, 'object.kind', WORKLOAD_KINDS, true)) return undefined;
-      if (!checkWorkload(c, v.object, kind, 'object')) return undefined;
+      if (kind === 'HorizontalPodAutoscaler') {
+        const before = c.errors.length;
+        checkHorizontalPodAutoscaler(c, v.object, 'object');
+        if (c.errors.length > before) return undefined;
+      } else if (!checkWorkload(c, v.object, kind, 'object')) return undefined;
       if (kind === 'Job' && d === undefined && v.type === 'workload-create') {
         c.error('required', 'duration', 'is required for a Job: how many seconds each of its pods runs');
         return undefined;
@@ -129,14 +143,14 @@ export function parseEvent(c: Checker, v: unknown): TraceEvent | undefined {
       };
     }
     case 'workload-scale': {
-      const okKind = c.oneOf(v.kind, 'kind', ['Deployment', 'ReplicaSet'] as const, true);
+      const okKind = c.oneOf(v.kind, 'kind', SCALABLE_KINDS, true);
       const okReplicas = c.integer(v.replicas, 'replicas', 0, Number.MAX_SAFE_INTEGER, true);
       const ref = refFields(c, v);
       if (!okKind || !okReplicas || !ref) return undefined;
       return {
         t: time,
         type: v.type,
-        kind: v.kind as 'Deployment' | 'ReplicaSet',
+        kind: v.kind as ScalableKind,
         replicas: v.replicas as number,
         ...ref,
       };
@@ -147,5 +161,59 @@ export function parseEvent(c: Checker, v: unknown): TraceEvent | undefined {
       if (!okKind || !ref) return undefined;
       return { t: time, type: v.type, kind: v.kind as WorkloadKind, ...ref };
     }
+    case 'metric':
+      return parseMetric(c, v, time);
   }
+}
+
+/** A metric sample: exactly one of `utilization` (percent) or `value` (a number or a quantity). */
+function parseMetric(c: Checker, v: Obj, t: number): TraceEvent | undefined {
+  const okKind = c.oneOf(v.kind, 'kind', SCALABLE_KINDS, true);
+  const okMetric = c.name(v.metric, 'metric');
+  const ref = refFields(c, v);
+  const hasUtil = v.utilization !== undefined && v.utilization !== null;
+  const hasValue = v.value !== undefined && v.value !== null;
+  if (hasUtil === hasValue) {
+    c.error(
+      'required',
+      hasUtil ? 'value' : 'utilization',
+      hasUtil
+        ? 'cannot be given together with utilization: a sample is one or the other'
+        : 'expected a utilization (percent of requests, e.g. 150) or a value per pod (e.g. 0.075 or "75m")',
+    );
+    return undefined;
+  }
+  let amount: number | undefined;
+  if (hasUtil) {
+    if (typeof v.utilization === 'number' && Number.isFinite(v.utilization) && v.utilization >= 0)
+      amount = v.utilization;
+    else
+      c.error(
+        'type',
+        'utilization',
+        `expected a percent of requests (a number, 0 or more), got ${describe(v.utilization)}`,
+      );
+  } else if (typeof v.value === 'number') {
+    if (Number.isFinite(v.value) && v.value >= 0) amount = v.value;
+    else c.error('range', 'value', `expected a value per pod (0 or more), got ${v.value}`);
+  } else if (typeof v.value === 'string') {
+    try {
+      const q = parseQuantity(v.value);
+      if (q.sign() < 0)
+        c.error('range', 'value', `expected a value per pod (0 or more), got ${JSON.stringify(v.value)}`);
+      else amount = q.milliValueNumber() / 1000;
+    } catch (err) {
+      if (!(err instanceof QuantityError)) throw err;
+      c.error('type', 'value', `${JSON.stringify(v.value)} is not a quantity`);
+    }
+  } else c.error('type', 'value', `expected a number or a quantity such as "75m", got ${describe(v.value)}`);
+  if (!okKind || !okMetric || !ref || amount === undefined) return undefined;
+  return {
+    t,
+    type: 'metric',
+    kind: v.kind as ScalableKind,
+    metric: v.metric as string,
+    ...ref,
+    ...(hasUtil ? { utilization: amount } : { value: amount }),
+  };
 }

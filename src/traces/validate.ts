@@ -40,7 +40,10 @@ export function checkWorkload(c: Checker, obj: Obj, kind: string, path: string):
   const spec = obj.spec;
   checkPodTemplate(c, spec.template, child(sp, 'template'));
   if (kind !== 'Job') checkLabelSelector(c, spec.selector, child(sp, 'selector'), true);
-  if (kind === 'Deployment' || kind === 'ReplicaSet') c.integer(spec.replicas, child(sp, 'replicas'), 0);
+  if (kind === 'Deployment' || kind === 'ReplicaSet' || kind === 'StatefulSet')
+    c.integer(spec.replicas, child(sp, 'replicas'), 0);
+  if (kind === 'StatefulSet')
+    c.oneOf(spec.podManagementPolicy, child(sp, 'podManagementPolicy'), ['OrderedReady', 'Parallel']);
   if (kind === 'Job') {
     c.integer(spec.completions, child(sp, 'completions'), 0);
     c.integer(spec.parallelism, child(sp, 'parallelism'), 0);

@@ -69,6 +69,7 @@ function cluster(nodes: Node[], pods: Pod[], namespaces: Record<string, Labels> 
     jobs: [],
     podDisruptionBudgets: [],
     priorityClasses: [],
+    horizontalPodAutoscalers: [],
   };
 }
 

@@ -99,6 +99,7 @@ function cluster(nodes: Node[], pods: Pod[], extra: Partial<ClusterSnapshot> = {
     jobs: [],
     podDisruptionBudgets: [],
     priorityClasses: [],
+    horizontalPodAutoscalers: [],
     ...extra,
   });
 }

@@ -42,6 +42,10 @@ export class DeploymentController implements Controller {
     return this.deploy.spec.replicas ?? 1;
   }
 
+  get template(): Deployment['spec']['template'] {
+    return this.deploy.spec.template;
+  }
+
   update(deploy: Deployment, duration: number | undefined): void {
     this.deploy = deploy;
     if (duration !== undefined) this.duration = duration;
