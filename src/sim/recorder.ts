@@ -30,6 +30,7 @@ export interface ChartSeries {
   t: number[];
   running: number[];
   pending: number[];
+  nodes: number[];
   /** Per resource: allocated share (0..1). */
   allocation: Record<string, number[]>;
 }
@@ -120,6 +121,7 @@ export class Recorder {
       t: [],
       running: [],
       pending: [],
+      nodes: [],
       allocation: Object.fromEntries(this.resources.map((r) => [r, []])),
     };
     for (const node of initialNodes) this.nodeAdded(node);
@@ -225,6 +227,7 @@ export class Recorder {
       c.t.push(t);
       c.running.push(running);
       c.pending.push(pending);
+      c.nodes.push(snap.nodeCount);
       this.resources.forEach((name, i) => {
         c.allocation[name].push(shares[i]);
       });
@@ -238,6 +241,7 @@ export class Recorder {
     c.t = keep(c.t);
     c.running = keep(c.running);
     c.pending = keep(c.pending);
+    c.nodes = keep(c.nodes);
     for (const name of this.resources) c.allocation[name] = keep(c.allocation[name]);
     this.chartStride *= 2;
   }
