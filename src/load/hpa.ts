@@ -56,7 +56,8 @@ export function checkHorizontalPodAutoscaler(c: Checker, v: unknown, path: strin
     c.string(spec.scaleTargetRef.apiVersion, child(refPath, 'apiVersion'));
   }
   if (spec.minReplicas === undefined || spec.minReplicas === null) spec.minReplicas = 1;
-  const minOk = c.integer(spec.minReplicas, child(sp, 'minReplicas'), 0, INT32_MAX);
+  // 0 needs the HPAScaleToZero feature gate (alpha, off by default).
+  const minOk = c.integer(spec.minReplicas, child(sp, 'minReplicas'), 1, INT32_MAX);
   const maxOk = c.integer(spec.maxReplicas, child(sp, 'maxReplicas'), 1, INT32_MAX, true);
   if (minOk && maxOk && (spec.maxReplicas as number) < (spec.minReplicas as number)) {
     c.error('range', child(sp, 'maxReplicas'), `must be at least minReplicas (${spec.minReplicas})`);

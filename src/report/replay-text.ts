@@ -30,6 +30,13 @@ export function formatReplaySummary(s: ReplaySummary, outDir: string, placements
   lines.push('', `node-hours ${s.nodeHours.total.toFixed(1)}`);
   for (const [type, hours] of Object.entries(s.nodeHours.byInstanceType))
     lines.push(`  ${type.padEnd(16)} ${hours.toFixed(1)}`);
+  if (s.podAutoscalers && s.podAutoscalers.length > 0) {
+    lines.push('', 'horizontal pod autoscalers');
+    for (const h of s.podAutoscalers)
+      lines.push(
+        `  ${h.hpa} → ${h.target}: ${h.replicasAtEnd ?? '—'} replicas at the end (highest ${h.highestReplicas ?? '—'}, range ${h.minReplicas}–${h.maxReplicas}) · ${h.scaleUps} scale-ups · ${h.scaleDowns} scale-downs`,
+      );
+  }
   if (s.pendingReasons.length > 0) {
     lines.push('', 'left pending');
     for (const r of s.pendingReasons.slice(0, 5)) lines.push(`  ${String(r.pods).padStart(4)} pod(s): ${r.message}`);

@@ -68,7 +68,11 @@ export class PodAutoscaling {
     if (!metrics) this.series.set(key, (metrics = new Map()));
     metrics.set(
       sample.metric,
-      sample.utilization !== undefined ? { utilization: sample.utilization } : { value: sample.value },
+      sample.utilization !== undefined
+        ? { utilization: sample.utilization }
+        : sample.total !== undefined
+          ? { total: sample.total }
+          : { value: sample.value },
     );
   }
 

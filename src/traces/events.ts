@@ -98,7 +98,8 @@ export interface WorkloadDelete extends ObjectRef {
 /**
  * A workload's metric from time `t` on (until the next sample): the average over its pods of a
  * resource's use as a percent of the pods' requests (`utilization`), or of a value per pod
- * (`value`, in the metric's units: cores for cpu, bytes for memory).
+ * (`value`, in the metric's units: cores for cpu, bytes for memory), or the workload's `total`
+ * (the load, shared evenly by whichever pods are running when an HPA reads it).
  */
 export interface MetricSample extends ObjectRef {
   t: number;
@@ -107,6 +108,7 @@ export interface MetricSample extends ObjectRef {
   metric: string;
   utilization?: number;
   value?: number;
+  total?: number;
 }
 
 export type TraceEvent =

@@ -166,54 +166,51 @@ export function parseEvent(c: Checker, v: unknown): TraceEvent | undefined {
   }
 }
 
-/** A metric sample: exactly one of `utilization` (percent) or `value` (a number or a quantity). */
+const METRIC_FIELDS = ['utilization', 'value', 'total'] as const;
+type MetricField = (typeof METRIC_FIELDS)[number];
+
+/** A number 0 or more, or (value, total) a quantity such as "75m"; undefined with a problem otherwise. */
+function metricAmount(c: Checker, v: unknown, field: MetricField): number | undefined {
+  const what = field === 'utilization' ? 'a percent of requests' : field === 'value' ? 'a value per pod' : 'a total';
+  if (typeof v === 'number') {
+    if (Number.isFinite(v) && v >= 0) return v;
+    c.error('range', field, `expected ${what} (a number, 0 or more), got ${v}`);
+    return undefined;
+  }
+  if (typeof v === 'string' && field !== 'utilization') {
+    try {
+      const q = parseQuantity(v);
+      if (q.sign() >= 0) return q.milliValueNumber() / 1000;
+      c.error('range', field, `expected ${what} (0 or more), got ${JSON.stringify(v)}`);
+    } catch (err) {
+      if (!(err instanceof QuantityError)) throw err;
+      c.error('type', field, `${JSON.stringify(v)} is not a quantity`);
+    }
+    return undefined;
+  }
+  const example = field === 'utilization' ? '' : ' or a quantity such as "75m"';
+  c.error('type', field, `expected ${what} (a number${example}), got ${describe(v)}`);
+  return undefined;
+}
+
+/** A metric sample: exactly one of `utilization` (percent), `value` (per pod) or `total` (over the pods). */
 function parseMetric(c: Checker, v: Obj, t: number): TraceEvent | undefined {
   const okKind = c.oneOf(v.kind, 'kind', SCALABLE_KINDS, true);
   const okMetric = c.name(v.metric, 'metric');
   const ref = refFields(c, v);
-  const hasUtil = v.utilization !== undefined && v.utilization !== null;
-  const hasValue = v.value !== undefined && v.value !== null;
-  if (hasUtil === hasValue) {
-    c.error(
-      'required',
-      hasUtil ? 'value' : 'utilization',
-      hasUtil
-        ? 'cannot be given together with utilization: a sample is one or the other'
-        : 'expected a utilization (percent of requests, e.g. 150) or a value per pod (e.g. 0.075 or "75m")',
-    );
+  const given = METRIC_FIELDS.filter((f) => v[f] !== undefined && v[f] !== null);
+  if (given.length !== 1) {
+    if (given.length === 0)
+      c.error(
+        'required',
+        'utilization',
+        'expected a utilization (percent of requests, e.g. 150), a value per pod (e.g. 0.075 or "75m") or a total over the pods (e.g. 12)',
+      );
+    else c.error('metric', given[1], `cannot be given together with ${given[0]}: a sample is one of them`);
     return undefined;
   }
-  let amount: number | undefined;
-  if (hasUtil) {
-    if (typeof v.utilization === 'number' && Number.isFinite(v.utilization) && v.utilization >= 0)
-      amount = v.utilization;
-    else
-      c.error(
-        'type',
-        'utilization',
-        `expected a percent of requests (a number, 0 or more), got ${describe(v.utilization)}`,
-      );
-  } else if (typeof v.value === 'number') {
-    if (Number.isFinite(v.value) && v.value >= 0) amount = v.value;
-    else c.error('range', 'value', `expected a value per pod (0 or more), got ${v.value}`);
-  } else if (typeof v.value === 'string') {
-    try {
-      const q = parseQuantity(v.value);
-      if (q.sign() < 0)
-        c.error('range', 'value', `expected a value per pod (0 or more), got ${JSON.stringify(v.value)}`);
-      else amount = q.milliValueNumber() / 1000;
-    } catch (err) {
-      if (!(err instanceof QuantityError)) throw err;
-      c.error('type', 'value', `${JSON.stringify(v.value)} is not a quantity`);
-    }
-  } else c.error('type', 'value', `expected a number or a quantity such as "75m", got ${describe(v.value)}`);
+  const field = given[0];
+  const amount = metricAmount(c, v[field], field);
   if (!okKind || !okMetric || !ref || amount === undefined) return undefined;
-  return {
-    t,
-    type: 'metric',
-    kind: v.kind as ScalableKind,
-    metric: v.metric as string,
-    ...ref,
-    ...(hasUtil ? { utilization: amount } : { value: amount }),
-  };
+  return { t, type: 'metric', kind: v.kind as ScalableKind, metric: v.metric as string, ...ref, [field]: amount };
 }

@@ -200,7 +200,7 @@ describe('HorizontalPodAutoscaler decisions', () => {
   it('stays within [minReplicas, maxReplicas] whatever the metric (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 1, max: 30 }),
         fc.array(fc.double({ min: 0, max: 2, noNaN: true }), { minLength: 1, maxLength: 30 }),
         fc.boolean(),
@@ -213,12 +213,12 @@ describe('HorizontalPodAutoscaler decisions', () => {
               behavior: withBehavior ? { scaleUp: defaultScaleUp(), scaleDown: defaultScaleDown() } : undefined,
             }),
           );
-          let replicas = Math.max(1, min);
+          let replicas = min;
           values.forEach((v, i) => {
             replicas = c.sync(15 * (i + 1), { replicas, ready: replicas, unready: 0, requests: CPU_REQUESTS }, () => ({
               value: v,
             })).replicas;
-            assert.ok(replicas >= Math.max(min, 1) && replicas <= max, `${replicas} outside [${min}, ${max}]`);
+            assert.ok(replicas >= min && replicas <= max, `${replicas} outside [${min}, ${max}]`);
           });
         },
       ),
@@ -277,6 +277,30 @@ describe('HorizontalPodAutoscaler in the replay', () => {
       scaleUps: 1,
       scaleDowns: 0,
     });
+  });
+
+  it('a total load is shared by the running pods, so the HPA settles where each pod meets the target', () => {
+    const cluster = makeCluster({
+      nodes: [makeNode('a', { cpu: '16' })],
+      horizontalPodAutoscalers: [hpa({ target: '1' })],
+    });
+    const { log, summary } = simulate(cluster, [
+      { t: 0, type: 'workload-create', object: deployment(1) },
+      { t: 1, type: 'metric', kind: 'Deployment', name: 'web', metric: 'cpu', total: 6 },
+      { t: 200, type: 'metric', kind: 'Deployment', name: 'web', metric: 'cpu', total: '2500m' },
+      { t: 600, type: 'pod-delete', name: 'nothing' },
+    ]);
+    // 1 pod at 6 cores → 4 (at most max(2 × 1, 4)); 4 pods at 1.5 → 6; 6 at 1 → stays. From t=200,
+    // 6 pods at 0.42 → 3, once the last recommendation of 6 (t=195) is older than 300 s (t=510).
+    assert.deepEqual(
+      log.filter((r) => r.event === 'hpa-scale').map((r) => [r.t, r.from, r.to]),
+      [
+        [15, 1, 4],
+        [30, 4, 6],
+        [510, 6, 3],
+      ],
+    );
+    assert.equal(summary.pods.runningAtEnd, 3);
   });
 
   it('scales a StatefulSet created in the trace by an HPA created in the trace, highest ordinals first on the way down', () => {

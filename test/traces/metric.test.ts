@@ -23,10 +23,10 @@ describe('metric samples and HPAs in traces', () => {
       scan.problems.map((p) => formatProblem(p).replace(file, 'T')),
       [
         'T:3 kind: must be one of Deployment, ReplicaSet, StatefulSet, got "DaemonSet"',
-        'T:4 utilization: expected a utilization (percent of requests, e.g. 150) or a value per pod (e.g. 0.075 or "75m")',
+        'T:4 utilization: expected a utilization (percent of requests, e.g. 150), a value per pod (e.g. 0.075 or "75m") or a total over the pods (e.g. 12)',
         'T:5 value: "1.5.0" is not a quantity',
         'T:6 utilization: expected a percent of requests (a number, 0 or more), got -3',
-        'T:7 value: cannot be given together with utilization: a sample is one or the other',
+        'T:7 value: cannot be given together with utilization: a sample is one of them',
       ],
     );
   });

@@ -16,10 +16,12 @@ export const HPA_TOLERANCE = 0.1;
 /** --horizontal-pod-autoscaler-downscale-stabilization */
 export const HPA_DOWNSCALE_STABILIZATION_SECONDS = 300;
 
-/** The latest sample of one metric of the target: percent of requests, or a value per pod. */
+/** The latest sample of one metric of the target: percent of requests, a value per pod, or a total. */
 export interface MetricReading {
   utilization?: number;
   value?: number;
+  /** Shared evenly by the running pods. */
+  total?: number;
 }
 
 /** What the controller reads of its scale target. */
@@ -50,8 +52,10 @@ function quantityValue(text: string): number {
 }
 
 /** A metric's usage ratio (current / target), or undefined when it cannot be computed. */
-function usageRatio(m: MetricSpec, reading: MetricReading | undefined, requests: ReadonlyMap<string, number>) {
-  if (!reading) return undefined;
+function usageRatio(m: MetricSpec, sample: MetricReading | undefined, target: ScaleTargetState) {
+  if (!sample || target.ready === 0) return undefined;
+  const reading = sample.total !== undefined ? { value: sample.total / target.ready } : sample;
+  const requests = target.requests;
   if (m.type === 'Resource' && m.resource) {
     const target = m.resource.target;
     const request = requests.get(m.resource.name) ?? 0;
@@ -134,8 +138,8 @@ export class HorizontalPodAutoscalerController {
       let which = '';
       for (const m of spec.metrics ?? []) {
         const name = metricName(m);
-        const ratio = name === undefined ? undefined : usageRatio(m, read(name), target.requests);
-        if (ratio === undefined || target.ready === 0) continue;
+        const ratio = name === undefined ? undefined : usageRatio(m, read(name), target);
+        if (ratio === undefined) continue;
         const r = replicasForRatio(ratio, current, target.ready, target.unready);
         if (proposal === undefined || r > proposal) {
           proposal = r;
