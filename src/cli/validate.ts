@@ -35,6 +35,7 @@ const KIND_LABELS: [keyof ClusterSnapshot, string][] = [
   ['jobs', 'jobs'],
   ['podDisruptionBudgets', 'disruption budgets'],
   ['priorityClasses', 'priority classes'],
+  ['horizontalPodAutoscalers', 'pod autoscalers'],
 ];
 
 /** Resources shown in binary units (Gi) rather than as counts. */
