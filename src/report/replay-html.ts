@@ -101,6 +101,17 @@ function chart(spec: ChartSpec, t: number[]): string {
   return `<figure><figcaption>${esc(spec.title)}</figcaption>${parts.join('')}<div class="legend">${legend}</div></figure>`;
 }
 
+/** A step series ([time, value] at each change) read at the chart's sample times. */
+function stepsAt(points: [number, number][], t: number[]): number[] {
+  const out: number[] = [];
+  let k = -1;
+  for (const s of t) {
+    while (k + 1 < points.length && points[k + 1][0] <= s) k++;
+    out.push(k < 0 ? 0 : points[k][1]);
+  }
+  return out;
+}
+
 function row(label: string, value: string | number): string {
   return `<tr><th>${esc(label)}</th><td>${esc(String(value))}</td></tr>`;
 }
@@ -158,7 +169,22 @@ export function replayReportHtml(summary: ReplaySummary, chartData: ChartSeries,
       },
       chartData.t,
     ),
-  ].join('\n');
+  ];
+  if (chartData.replicas && chartData.replicas.length > 0) {
+    charts.push(
+      chart(
+        {
+          name: 'replicas',
+          title: 'Replicas set by each HorizontalPodAutoscaler',
+          lines: chartData.replicas.map((h) => ({ name: h.name, values: stepsAt(h.points, chartData.t) })),
+          yMax: null,
+          yFormat: count,
+          steps: true,
+        },
+        chartData.t,
+      ),
+    );
+  }
   const hpaRows = (summary.podAutoscalers ?? [])
     .map(
       (h) =>
@@ -201,7 +227,7 @@ ${row('evicted (node removed) / lost (node failed)', `${p.evictedByNodeRemoval} 
 ${row('pending time p50 / p95 / p99 / max', `${ps.p50} s / ${ps.p95} s / ${ps.p99} s / ${ps.max} s`)}
 ${row('node-hours', summary.nodeHours.total)}
 </table>
-${charts}
+${charts.join('\n')}
 ${hpas}
 <h2>Resources</h2>
 <table><tr><th></th><th>mean allocated</th><th>p95</th><th>max</th><th>mean fragmentation</th></tr>${resourceRows}</table>

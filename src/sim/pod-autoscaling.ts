@@ -42,6 +42,8 @@ export class PodAutoscaling {
   private readonly hpas = new Map<string, HorizontalPodAutoscalerController>();
   private readonly tallies = new Map<string, Tally>();
   private readonly series = new Map<string, Map<string, MetricReading>>();
+  /** Per HPA: [time, replicas] whenever its decision changed (the report's chart). */
+  private readonly history = new Map<string, [number, number][]>();
 
   get size(): number {
     return this.hpas.size;
@@ -100,10 +102,20 @@ export class PodAutoscaling {
         else tally.downs++;
         target.scale(decision.replicas);
       }
+      if (tally.replicas !== decision.replicas) {
+        let points = this.history.get(key);
+        if (!points) this.history.set(key, (points = []));
+        points.push([now, decision.replicas]);
+      }
       tally.replicas = decision.replicas;
       tally.highest = Math.max(tally.highest ?? 0, target.replicas, decision.replicas);
     }
     return changes;
+  }
+
+  /** Each HPA's decisions over time, as steps: [time, replicas] at every change. */
+  replicaHistory(): { name: string; points: [number, number][] }[] {
+    return [...this.history].map(([name, points]) => ({ name, points }));
   }
 
   summary(): HpaSummary[] {

@@ -33,6 +33,8 @@ export interface ChartSeries {
   nodes: number[];
   /** Per resource: allocated share (0..1). */
   allocation: Record<string, number[]>;
+  /** Replicas each HorizontalPodAutoscaler set, as steps (only when there are HPAs). */
+  replicas?: { name: string; points: [number, number][] }[];
 }
 
 export interface Distribution {

@@ -253,7 +253,9 @@ export class Simulator implements ControllerHost {
     this.recorder.finish(end, this.cluster.snapshot, this.running, this.queue.pendingCount);
     this.now = end;
     this.progress();
-    return { summary: this.summary(), chart: this.recorder.chart, resources: this.recorder.resources };
+    const chart = this.recorder.chart;
+    if (this.podAutoscaling.size > 0) chart.replicas = this.podAutoscaling.replicaHistory();
+    return { summary: this.summary(), chart, resources: this.recorder.resources };
   }
 
   private progress(): void {

@@ -15,46 +15,57 @@ const CHARTS = ['allocation', 'pending', 'running', 'nodes'];
 const skip = browserSkipReason();
 if (skip) console.log(`# skipping browser tests: ${skip}`);
 
+interface ChartInfo {
+  name: string | null;
+  width: number;
+  height: number;
+  paths: number;
+  drawn: number;
+}
+
+/** Replays `trace` on the demo cluster, opens report.html, checks it, and saves a screenshot. */
+async function checkReport(trace: string, until: number, charts: string[], shotName: string): Promise<void> {
+  const out = artifactPath('browser', shotName);
+  await replay({ cluster: join(ROOT, 'traces/clusters/demo.yaml'), trace: join(ROOT, trace), seed: 1, until, out });
+  const shot = artifactPath('browser', `${shotName}.png`);
+  await withPage(join(out, 'report.html'), async (page, consoleErrors) => {
+    const found: ChartInfo[] = await page.$$eval('svg[data-chart]', (svgs) =>
+      svgs.map((svg) => {
+        const box = svg.getBoundingClientRect();
+        // SVGPathElement (no DOM lib in this project's tsconfig).
+        const paths = [...svg.querySelectorAll('path.series')] as unknown as {
+          getTotalLength(): number;
+          getBBox(): { width: number };
+        }[];
+        return {
+          name: svg.getAttribute('data-chart'),
+          width: box.width,
+          height: box.height,
+          paths: paths.length,
+          drawn: paths.filter((p) => p.getTotalLength() > 0 && p.getBBox().width > 0).length,
+        };
+      }),
+    );
+    assert.deepEqual(
+      found.map((c) => c.name),
+      charts,
+    );
+    for (const c of found) {
+      assert.ok(c.width > 100 && c.height > 50, `chart ${c.name} is ${c.width}×${c.height}`);
+      assert.ok(c.paths > 0 && c.drawn === c.paths, `chart ${c.name}: ${c.drawn} of ${c.paths} series drawn`);
+    }
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.deepEqual(consoleErrors, []);
+  });
+  assert.ok(existsSync(shot) && statSync(shot).size > 10_000, 'the screenshot was written');
+}
+
 describe('report.html in headless Chromium', { skip, timeout: 180_000 }, () => {
-  it('loads with no console errors, draws every svg[data-chart], and saves a screenshot', async () => {
-    const out = artifactPath('browser', 'replay');
-    await replay({
-      cluster: join(ROOT, 'traces/clusters/demo.yaml'),
-      trace: join(ROOT, 'traces/demo-trace.jsonl'),
-      seed: 1,
-      until: 6 * 3600,
-      out,
-    });
-    const shot = artifactPath('browser', 'replay-report.png');
-    await withPage(join(out, 'report.html'), async (page, consoleErrors) => {
-      const charts = await page.$$eval('svg[data-chart]', (svgs) =>
-        svgs.map((svg) => {
-          const box = svg.getBoundingClientRect();
-          // SVGPathElement (no DOM lib in this project's tsconfig).
-          const paths = [...svg.querySelectorAll('path.series')] as unknown as {
-            getTotalLength(): number;
-            getBBox(): { width: number };
-          }[];
-          return {
-            name: svg.getAttribute('data-chart'),
-            width: box.width,
-            height: box.height,
-            paths: paths.length,
-            drawn: paths.filter((p) => p.getTotalLength() > 0 && p.getBBox().width > 0).length,
-          };
-        }),
-      );
-      assert.deepEqual(
-        charts.map((c) => c.name),
-        CHARTS,
-      );
-      for (const c of charts) {
-        assert.ok(c.width > 100 && c.height > 50, `chart ${c.name} is ${c.width}×${c.height}`);
-        assert.ok(c.paths > 0 && c.drawn === c.paths, `chart ${c.name}: ${c.drawn} of ${c.paths} series drawn`);
-      }
-      await page.screenshot({ path: shot, fullPage: true });
-      assert.deepEqual(consoleErrors, []);
-    });
-    assert.ok(existsSync(shot) && statSync(shot).size > 10_000, 'the screenshot was written');
+  it('the bundled demo: no console errors, every svg[data-chart] drawn, a screenshot saved', async () => {
+    await checkReport('traces/demo-trace.jsonl', 6 * 3600, CHARTS, 'replay-report');
+  });
+
+  it('with a HorizontalPodAutoscaler: its replicas chart is drawn too', async () => {
+    await checkReport('traces/hpa-demo.jsonl', 24 * 3600, [...CHARTS, 'replicas'], 'hpa-report');
   });
 });
