@@ -70,6 +70,25 @@ describe('HorizontalPodAutoscaler decisions', () => {
     assert.equal(new HorizontalPodAutoscalerController(h).sync(15, noRequest, () => ({ value: 0.075 })).replicas, 3);
   });
 
+  it('reads a Pods metric per pod, and takes the largest proposal over several metrics', () => {
+    const h = hpa();
+    h.spec.metrics = [
+      {
+        type: 'Pods',
+        pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: '100' } },
+      },
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: '50m' } } },
+      { type: 'External', external: { metric: { name: 'queue' }, target: { type: 'Value', value: '1' } } },
+    ];
+    const state = { replicas: 4, ready: 4, unready: 0, requests: CPU_REQUESTS };
+    const samples: Record<string, { value: number }> = { requests_per_second: { value: 250 }, cpu: { value: 0.06 } };
+    // rps asks 4 × 2.5 = 10 (capped at max(2 × 4, 4) = 8), cpu 4 × 1.2 → 5; External is not modelled.
+    assert.equal(new HorizontalPodAutoscalerController(h).sync(15, state, (m) => samples[m]).replicas, 8);
+    samples.requests_per_second.value = 50;
+    assert.equal(new HorizontalPodAutoscalerController(h).sync(15, state, (m) => samples[m]).replicas, 5);
+    assert.equal(new HorizontalPodAutoscalerController(h).sync(15, state, () => undefined).replicas, 4);
+  });
+
   it('keeps the count within the 10% tolerance, and moves just outside it', () => {
     assert.equal(replicasForRatio(1.09, 10, 10, 0), 10);
     assert.equal(replicasForRatio(0.91, 10, 10, 0), 10);
