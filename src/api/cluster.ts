@@ -16,5 +16,7 @@ export function emptyCluster(): ClusterSnapshot {
     jobs: [],
     podDisruptionBudgets: [],
     priorityClasses: [],
+    limitRanges: [],
+    resourceQuotas: [],
   };
 }

@@ -207,6 +207,8 @@ export interface PodSpec {
   topologySpreadConstraints?: TopologySpreadConstraint[];
   priority?: number;
   priorityClassName?: string;
+  /** Makes the pod Terminating for quota scopes. */
+  activeDeadlineSeconds?: number;
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   schedulingGates?: { name: string }[];
   volumes?: Volume[];
@@ -322,6 +324,47 @@ export interface PriorityClass {
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
 }
 
+// ---- admission: LimitRange and ResourceQuota ---------------------------------------------------
+
+export type LimitType = 'Container' | 'Pod';
+
+export interface LimitRangeItem {
+  type: LimitType;
+  max?: ResourceList;
+  min?: ResourceList;
+  /** Default limits (Container only). */
+  default?: ResourceList;
+  /** Default requests (Container only). */
+  defaultRequest?: ResourceList;
+  maxLimitRequestRatio?: ResourceList;
+}
+
+export interface LimitRange {
+  apiVersion?: string;
+  kind?: 'LimitRange';
+  metadata: ObjectMeta;
+  spec: { limits: LimitRangeItem[] };
+}
+
+export type ResourceQuotaScope = 'BestEffort' | 'NotBestEffort' | 'Terminating' | 'NotTerminating' | 'PriorityClass';
+
+export interface ScopedResourceSelectorRequirement {
+  scopeName: ResourceQuotaScope;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface ResourceQuota {
+  apiVersion?: string;
+  kind?: 'ResourceQuota';
+  metadata: ObjectMeta;
+  spec: {
+    hard?: ResourceList;
+    scopes?: ResourceQuotaScope[];
+    scopeSelector?: { matchExpressions?: ScopedResourceSelectorRequirement[] };
+  };
+}
+
 // ---- scheduler configuration (kubescheduler.config.k8s.io/v1) ----------------------------------
 
 export interface PluginRef {
@@ -402,6 +445,9 @@ export interface ClusterSnapshot {
   jobs: Job[];
   podDisruptionBudgets: PodDisruptionBudget[];
   priorityClasses: PriorityClass[];
+  /** Admission objects; absent in the conformance format. */
+  limitRanges?: LimitRange[];
+  resourceQuotas?: ResourceQuota[];
 }
 
 export type NodeAffinity = NonNullable<Affinity['nodeAffinity']>;

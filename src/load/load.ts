@@ -62,6 +62,8 @@ class Loader {
     jobs: [],
     podDisruptionBudgets: [],
     priorityClasses: [],
+    limitRanges: [],
+    resourceQuotas: [],
   };
 
   constructor(opts: LoadOptions) {

@@ -16,6 +16,7 @@ import type {
   Service,
   StatefulSet,
 } from '../api/types.js';
+import { checkLimitRange, checkResourceQuota } from './admission-objects.js';
 import { type Checker, isObj, knownFields, type Obj, TOP_LEVEL_FIELDS } from './check.js';
 import { checkLabelSelector, checkLabels, checkMeta } from './meta.js';
 import { checkNode } from './node.js';
@@ -359,6 +360,8 @@ export const KINDS: Readonly<Record<string, KindInfo>> = {
   Job: { collection: 'jobs', check: checkJob, namespaced: true },
   PodDisruptionBudget: { collection: 'podDisruptionBudgets', check: checkPodDisruptionBudget, namespaced: true },
   PriorityClass: { collection: 'priorityClasses', check: checkPriorityClass, namespaced: false },
+  LimitRange: { collection: 'limitRanges', check: checkLimitRange, namespaced: true },
+  ResourceQuota: { collection: 'resourceQuotas', check: checkResourceQuota, namespaced: true },
 };
 
 /** Snapshot keys (the conformance case format, extended) and the kind of their items. */
@@ -376,4 +379,6 @@ export const SNAPSHOT_KEYS: Readonly<Record<keyof ClusterSnapshot, string>> = {
   jobs: 'Job',
   podDisruptionBudgets: 'PodDisruptionBudget',
   priorityClasses: 'PriorityClass',
+  limitRanges: 'LimitRange',
+  resourceQuotas: 'ResourceQuota',
 };
