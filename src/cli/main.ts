@@ -3,6 +3,7 @@
 // Kept light at start-up: a command's heavy modules load only when that command runs.
 import { Command } from 'commander';
 import { register as registerBench } from './bench.js';
+import { register as registerCapacity } from './capacity.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerSchedule } from './schedule.js';
@@ -22,5 +23,6 @@ registerTrace(program);
 registerServe(program);
 registerValidate(program);
 registerBench(program);
+registerCapacity(program);
 
 await program.parseAsync(process.argv);

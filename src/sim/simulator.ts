@@ -12,6 +12,7 @@ import { type PriorityTable, priorityTable } from '../load/priority.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { TraceEvent, Workload } from '../traces/events.js';
 import type { TraceReader } from '../traces/item.js';
+import { type RefusalSummary, SimAdmission } from './admission.js';
 import { LiveCluster } from './cluster.js';
 import { type Controller, type ControllerHost, type GoneReason, workloadKey } from './controllers/controller.js';
 import { DaemonSetController } from './controllers/daemonset.js';
@@ -94,6 +95,8 @@ export interface ReplaySummary {
   /** Why pods still pending at the end failed their last attempt, most common first. */
   pendingReasons: { message: string; pods: number }[];
   jobs: JobStatus[];
+  /** Pod creations refused by admission (LimitRange, ResourceQuota): never created, not pending. */
+  refused: RefusalSummary;
   badRows: { count: number; listed: string[] };
 }
 
@@ -131,6 +134,7 @@ export class Simulator implements ControllerHost {
   private traceInHeap = false;
   private lastTraceTime = 0;
   private readonly priorities: PriorityTable;
+  private readonly admission: SimAdmission;
 
   constructor(
     cluster: ClusterSnapshot,
@@ -144,6 +148,7 @@ export class Simulator implements ControllerHost {
     this.queue = new SchedulingQueue(options.queue ?? DEFAULT_QUEUE_OPTIONS);
     this.recorder = new Recorder(cluster.nodes, options.timeseries ?? null);
     this.priorities = priorityTable(cluster.priorityClasses);
+    this.admission = new SimAdmission(cluster);
     const daemonSets = cluster.daemonSets.map((ds) => new DaemonSetController(ds));
     for (const c of daemonSets) this.controllers.set(c.key, c);
     for (const pod of cluster.pods) {
@@ -151,6 +156,7 @@ export class Simulator implements ControllerHost {
       if (n === undefined) continue;
       const sp = this.newPod(pod, {});
       this.pods.set(sp.key, sp);
+      this.admission.charge(sp.key, sp.pod);
       this.cluster.bind(sp, n);
       this.markRunning(sp);
       const owner = daemonSets.find((c) => isDaemonPodOf(pod, c.namespace, c.name));
@@ -167,8 +173,10 @@ export class Simulator implements ControllerHost {
 
   // ---- ControllerHost -----------------------------------------------------------------------
 
-  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod {
-    const sp = this.newPod(pod, o);
+  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod | null {
+    const admitted = this.admit(pod, o.owner);
+    if (!admitted) return null;
+    const sp = this.newPod(admitted, o);
     if (this.pods.has(sp.key)) throw new Error(`controller ${o.owner.key} created ${sp.key} twice`);
     this.pods.set(sp.key, sp);
     this.recorder.count('created');
@@ -387,6 +395,7 @@ export class Simulator implements ControllerHost {
           : 0;
     sp.state = 'gone';
     this.pods.delete(sp.key);
+    for (const c of this.admission.release(sp.key, sp.pod.metadata.namespace ?? 'default')) this.markDirty(c);
     switch (wasLost ? 'lost' : reason) {
       case 'completed':
         this.recorder.count('completed');
@@ -611,10 +620,20 @@ export class Simulator implements ControllerHost {
 
   /** A pod from the trace (or its replacement) enters the queue. */
   private submit(pod: Pod, duration: number | undefined): void {
-    const sp = this.newPod(pod, { duration });
+    const admitted = this.admit(pod, null);
+    if (!admitted) return;
+    const sp = this.newPod(admitted, { duration });
     this.pods.set(sp.key, sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
+  }
+
+  /** Admission (LimitRange, ResourceQuota) of a pod being created: the admitted pod, or null. */
+  private admit(pod: Pod, owner: Controller | null): Pod | null {
+    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+    return this.admission.admit(key, pod, owner, (message) =>
+      this.options.placements?.line(JSON.stringify({ t: this.now, event: 'refused', pod: key, message })),
+    );
   }
 
   // ---- summary ------------------------------------------------------------------------------------
@@ -665,6 +684,7 @@ export class Simulator implements ControllerHost {
       nodeHours: this.recorder.nodeHours(),
       pendingReasons,
       jobs: this.jobs.map((j) => ({ ...j.status })),
+      refused: this.admission.summary(),
       badRows: {
         count: this.badRowCount,
         listed: this.badRows.map(

@@ -9,7 +9,11 @@ export type GoneReason = 'completed' | 'deleted' | 'preempted' | 'evicted' | 'lo
 
 export interface ControllerHost {
   readonly now: number;
-  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod;
+  /**
+   * Creates a pod through admission: null when LimitRange or ResourceQuota refuses it (the
+   * controller stops creating for now and is woken when quota is released in its namespace).
+   */
+  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod | null;
   /** Deletes a pod the controller owns (pending or running); podGone is not called for it. */
   deletePod(pod: SimPod): void;
   /** Live nodes, in order. */
