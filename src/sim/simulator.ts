@@ -122,6 +122,7 @@ export class Simulator implements ControllerHost {
   private readonly pods = new Map<string, SimPod>();
   private readonly controllers = new Map<string, Controller>();
   private readonly dirty = new Set<Controller>();
+  private readonly resync = new Set<Controller>();
   private readonly jobs: JobController[] = [];
   private readonly runningByPriority = new Map<number, number>();
   private running = 0;
@@ -201,6 +202,21 @@ export class Simulator implements ControllerHost {
     const list = this.cluster.live.replicaSets;
     const i = list.indexOf(rs);
     if (i >= 0) list.splice(i, 1);
+  }
+
+  resyncAfterScheduling(c: Controller): void {
+    this.resync.add(c);
+  }
+
+  replicaSetScaled(rs: ReplicaSet, replicas: number): void {
+    this.options.placements?.line(
+      JSON.stringify({
+        t: this.now,
+        event: 'scaled',
+        replicaSet: `${rs.metadata.namespace}/${rs.metadata.name}`,
+        replicas,
+      }),
+    );
   }
 
   markDirty(c: Controller): void {
@@ -298,11 +314,10 @@ export class Simulator implements ControllerHost {
         this.clusterChanged = false;
         this.queue.moveAllUnschedulable(this.now);
       }
-      if (!this.queue.hasActive) {
-        if (this.dirty.size === 0 && !this.clusterChanged) return;
-        continue;
-      }
       for (let pod = this.queue.pop(); pod; pod = this.queue.pop()) this.attempt(pod);
+      for (const c of this.resync) this.dirty.add(c);
+      this.resync.clear();
+      if (this.dirty.size === 0 && !this.clusterChanged && !this.queue.hasActive) return;
     }
   }
 

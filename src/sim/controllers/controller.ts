@@ -22,6 +22,10 @@ export interface ControllerHost {
   publishReplicaSet(rs: ReplicaSet): void;
   withdrawReplicaSet(rs: ReplicaSet): void;
   markDirty(controller: Controller): void;
+  /** Reconcile again after the next scheduling pass (a sync that changed something looks again). */
+  resyncAfterScheduling(controller: Controller): void;
+  /** A Deployment set a ReplicaSet's replica count (recorded in placements.jsonl). */
+  replicaSetScaled(rs: ReplicaSet, replicas: number): void;
 }
 
 export interface Controller extends PodOwner {
