@@ -42,6 +42,7 @@ export function checkLimitRange(c: Checker, v: unknown, path: string): object | 
     const p = `${lPath}[${i}]`;
     if (!c.object(item, p, true)) return;
     c.fields(item, p, LIMIT_ITEM_FIELDS);
+    const errorsBefore = c.errors.length;
     const typeOk = c.oneOf(item.type, child(p, 'type'), ['Container', 'Pod'], true);
     const lists = new Map<string, Map<string, { q: { cmp(o: unknown): number } }>>();
     for (const key of LIST_KEYS) {
@@ -63,7 +64,7 @@ export function checkLimitRange(c: Checker, v: unknown, path: string): object | 
           c.error('limit-range', child(child(p, 'min'), name), `min value must be less than or equal to max value`);
       }
     }
-    if (typeOk && item.type === 'Container' && c.errors.length === 0)
+    if (typeOk && item.type === 'Container' && c.errors.length === errorsBefore)
       defaultContainerItem(item as unknown as LimitRangeItem);
   });
   return lr;
@@ -71,7 +72,6 @@ export function checkLimitRange(c: Checker, v: unknown, path: string): object | 
 
 const QUOTA_SPEC_FIELDS = new Set(['hard', 'scopes', 'scopeSelector']);
 const SCOPES = ['BestEffort', 'NotBestEffort', 'Terminating', 'NotTerminating', 'PriorityClass'] as const;
-/** Scopes that quota only `pods` (upstream: BestEffort tracks nothing else). */
 const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
 export function checkResourceQuota(c: Checker, v: unknown, path: string): object | undefined {
@@ -83,7 +83,9 @@ export function checkResourceQuota(c: Checker, v: unknown, path: string): object
   c.fields(spec, sPath, QUOTA_SPEC_FIELDS);
   if (spec.hard !== undefined && spec.hard !== null) checkResourceList(c, spec, 'hard', sPath);
   const scPath = child(sPath, 'scopes');
-  if (c.array(spec.scopes, scPath)) spec.scopes.forEach((s, i) => c.oneOf(s, `${scPath}[${i}]`, SCOPES, true));
+  if (c.array(spec.scopes, scPath)) {
+    for (const [i, s] of spec.scopes.entries()) c.oneOf(s, `${scPath}[${i}]`, SCOPES, true);
+  }
   const selPath = child(sPath, 'scopeSelector');
   if (c.object(spec.scopeSelector, selPath)) {
     const exPath = child(selPath, 'matchExpressions');
@@ -96,7 +98,7 @@ export function checkResourceQuota(c: Checker, v: unknown, path: string): object
         const opOk = c.oneOf(e.operator, child(p, 'operator'), SELECTOR_OPERATORS, true);
         const vPath = child(p, 'values');
         const values = e.values;
-        if (c.array(values, vPath)) values.forEach((x, j) => c.string(x, `${vPath}[${j}]`, true));
+        if (c.array(values, vPath)) for (const [j, x] of values.entries()) c.string(x, `${vPath}[${j}]`, true);
         const count = Array.isArray(values) ? values.length : 0;
         if (opOk && (e.operator === 'In' || e.operator === 'NotIn') && count === 0)
           c.error('scope-selector', vPath, `must be at least one value when operator is ${e.operator}`);
