@@ -19,6 +19,8 @@ export interface RefusalSummary {
   messages: { message: string; pods: number }[];
 }
 
+const NONE: readonly Controller[] = [];
+
 export class SimAdmission {
   private readonly admission: Admission;
   private readonly byNamespace = new Map<string, { pods: number; resources: Map<string, number> }>();
@@ -58,11 +60,11 @@ export class SimAdmission {
   }
 
   /** A pod ended: its quota usage is released; controllers refused in its namespace may try again. */
-  release(key: string, namespace: string): Controller[] {
-    if (!this.admission.active) return [];
+  release(key: string, namespace: string): readonly Controller[] {
+    if (!this.admission.active) return NONE;
     this.admission.release(key);
     const waiting = this.waiting.get(namespace);
-    if (!waiting) return [];
+    if (!waiting) return NONE;
     this.waiting.delete(namespace);
     return [...waiting];
   }
