@@ -146,7 +146,7 @@ export function admitLimitRanges(pod: Pod, ranges: readonly LimitRange[]): Admis
       if (item.type === 'Container') {
         for (const c of [...defaulted.spec.containers, ...(defaulted.spec.initContainers ?? [])])
           enforce('Container', item, containerLists(c), violations);
-      } else {
+      } else if (item.type === 'Pod') {
         const o = {
           requests: podResourceTotals(defaulted, 'requests'),
           limits: podResourceTotals(defaulted, 'limits'),

@@ -326,7 +326,8 @@ export interface PriorityClass {
 
 // ---- admission: LimitRange and ResourceQuota ---------------------------------------------------
 
-export type LimitType = 'Container' | 'Pod';
+/** PersistentVolumeClaim items are loaded and ignored (volumes are not modelled). */
+export type LimitType = 'Container' | 'Pod' | 'PersistentVolumeClaim';
 
 export interface LimitRangeItem {
   type: LimitType;

@@ -43,7 +43,7 @@ export function checkLimitRange(c: Checker, v: unknown, path: string): object | 
     if (!c.object(item, p, true)) return;
     c.fields(item, p, LIMIT_ITEM_FIELDS);
     const errorsBefore = c.errors.length;
-    const typeOk = c.oneOf(item.type, child(p, 'type'), ['Container', 'Pod'], true);
+    const typeOk = c.oneOf(item.type, child(p, 'type'), ['Container', 'Pod', 'PersistentVolumeClaim'], true);
     const lists = new Map<string, Map<string, { q: { cmp(o: unknown): number } }>>();
     for (const key of LIST_KEYS) {
       if (item[key] === undefined || item[key] === null) continue;

@@ -77,7 +77,7 @@ spec:
     - {scopeName: PriorityClass, operator: In}
 `);
     assert.deepEqual(await problems(path), [
-      'admission.yaml:6 spec.limits[0].type: must be one of Container, Pod, got "Containr" (did you mean Container?)',
+      'admission.yaml:6 spec.limits[0].type: must be one of Container, Pod, PersistentVolumeClaim, got "Containr" (did you mean Container?)',
       'admission.yaml:8 spec.limits[0].min.cpu: min value must be less than or equal to max value',
       'admission.yaml:10 spec.limits[1].default: may not be specified when type is Pod',
       'admission.yaml:16 spec.hard[requests.cpu]: "x" is not a quantity',
