@@ -109,7 +109,14 @@ async function surviveCommand(opts: SurviveCliOptions): Promise<void> {
   if (selection.mode === 'worst') {
     const w = worstNodes(cluster, selection.k, o);
     report = {
-      selection: { mode: 'worst', k: selection.k, search: w.method, nodeSetsEvaluated: w.evaluated, score: w.score },
+      selection: {
+        mode: 'worst',
+        k: selection.k,
+        search: w.method,
+        candidateNodes: w.candidates,
+        nodeSetsEvaluated: w.evaluated,
+        score: w.score,
+      },
       ...w.result,
     };
   } else {

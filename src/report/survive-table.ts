@@ -6,7 +6,14 @@ export interface SurviveReport extends SurviveResult {
   selection:
     | { mode: 'nodes'; nodes: string[] }
     | { mode: 'zone'; zone: string; nodes: string[] }
-    | { mode: 'worst'; k: number; search: 'exact' | 'greedy'; nodeSetsEvaluated: number; score: number };
+    | {
+        mode: 'worst';
+        k: number;
+        search: 'exact' | 'greedy';
+        candidateNodes: number;
+        nodeSetsEvaluated: number;
+        score: number;
+      };
 }
 
 const totals = (t: Totals) =>
@@ -19,8 +26,8 @@ function describeSelection(r: SurviveReport): string {
   if (s.mode === 'nodes') return `lose ${nodes}`;
   const how =
     s.search === 'exact'
-      ? `exact search over all ${s.nodeSetsEvaluated} sets of ${s.k}`
-      : `greedy search, ${s.nodeSetsEvaluated} sets evaluated (not proven worst)`;
+      ? `exact search over every set of ${s.k}, ${s.nodeSetsEvaluated} rescheduled`
+      : `greedy search among the ${s.candidateNodes} most requested nodes, ${s.nodeSetsEvaluated} sets rescheduled; not proven worst`;
   return `lose the worst ${s.k} node${s.k === 1 ? '' : 's'} (${how}): ${nodes}`;
 }
 

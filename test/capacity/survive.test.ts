@@ -149,7 +149,8 @@ describe('capacity survive', () => {
     const o = { profile: profile('LeastAllocated'), tieBreak: 'first' as const, seed: 1 };
     const exact = worstNodes(cluster, 1, o);
     assert.equal(exact.method, 'exact');
-    assert.equal(exact.evaluated, 3);
+    // a1 strands the big pod; b1 and b2 hold nothing, so they cannot beat it and are not rescheduled.
+    assert.equal(exact.evaluated, 1);
     assert.deepEqual(exact.result.removedNodes, ['a1']);
     const nodes = Array.from({ length: 30 }, (_, i) => makeNode(`n${i}`, { cpu: '2' }));
     const many = makeCluster({
@@ -158,6 +159,7 @@ describe('capacity survive', () => {
     });
     const greedy = worstNodes(many, 3, o);
     assert.equal(greedy.method, 'greedy');
+    assert.equal(greedy.candidates, 31);
     assert.equal(greedy.result.removedNodes[0], 'big');
     assert.equal(greedy.result.strandedTotals.cpuMillis, 12000);
   });
