@@ -190,7 +190,7 @@ export function survive(cluster: ClusterSnapshot, removed: ReadonlySet<string>, 
   }
   const lost = new Set(cluster.pods.filter(onNode).map(keyOf));
   return {
-    removedNodes: [...removed],
+    removedNodes: cluster.nodes.map((n) => n.metadata.name).filter((n) => removed.has(n)),
     displaced: displaced.length,
     rescheduled,
     preempted,

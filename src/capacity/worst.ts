@@ -68,6 +68,8 @@ export function worstNodes(cluster: ClusterSnapshot, k: number, o: SurviveOption
     a.score > b.score ||
     (a.score === b.score && (a.pods > b.pods || (a.pods === b.pods && a.displaced > b.displaced)));
   const size = Math.min(k, names.length);
+  // Most displaced first: the first sets evaluated set a high bar, so more of the rest are skipped.
+  const byBound = [...names].sort((a, b) => displacedShare.get(b)! - displacedShare.get(a)!);
 
   if (combinations(names.length, size, EXACT_LIMIT) <= EXACT_LIMIT) {
     let best: Eval | undefined;
@@ -80,7 +82,7 @@ export function worstNodes(cluster: ClusterSnapshot, k: number, o: SurviveOption
         return;
       }
       for (let i = from; i <= names.length - (size - pick.length); i++) {
-        pick.push(names[i]);
+        pick.push(byBound[i]);
         walk(i + 1);
         pick.pop();
       }
@@ -89,7 +91,7 @@ export function worstNodes(cluster: ClusterSnapshot, k: number, o: SurviveOption
     return { method: 'exact', evaluated, candidates: names.length, score: best!.score, result: best!.result };
   }
 
-  const pool = [...names].sort((a, b) => displacedShare.get(b)! - displacedShare.get(a)!).slice(0, GREEDY_CANDIDATES);
+  const pool = byBound.slice(0, GREEDY_CANDIDATES);
   const chosen: string[] = [];
   let best: Eval | undefined;
   for (let round = 0; round < size; round++) {

@@ -160,7 +160,7 @@ describe('capacity survive', () => {
     const greedy = worstNodes(many, 3, o);
     assert.equal(greedy.method, 'greedy');
     assert.equal(greedy.candidates, 31);
-    assert.equal(greedy.result.removedNodes[0], 'big');
+    assert.ok(greedy.result.removedNodes.includes('big'));
     assert.equal(greedy.result.strandedTotals.cpuMillis, 12000);
   });
 
