@@ -17,5 +17,7 @@ export function emptyCluster(): ClusterSnapshot {
     podDisruptionBudgets: [],
     priorityClasses: [],
     horizontalPodAutoscalers: [],
+    limitRanges: [],
+    resourceQuotas: [],
   };
 }

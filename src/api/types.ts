@@ -207,6 +207,8 @@ export interface PodSpec {
   topologySpreadConstraints?: TopologySpreadConstraint[];
   priority?: number;
   priorityClassName?: string;
+  /** Makes the pod Terminating for quota scopes. */
+  activeDeadlineSeconds?: number;
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
   schedulingGates?: { name: string }[];
   volumes?: Volume[];
@@ -373,6 +375,48 @@ export interface PriorityClass {
   preemptionPolicy?: 'PreemptLowerPriority' | 'Never';
 }
 
+// ---- admission: LimitRange and ResourceQuota ---------------------------------------------------
+
+/** PersistentVolumeClaim items are loaded and ignored (volumes are not modelled). */
+export type LimitType = 'Container' | 'Pod' | 'PersistentVolumeClaim';
+
+export interface LimitRangeItem {
+  type: LimitType;
+  max?: ResourceList;
+  min?: ResourceList;
+  /** Default limits (Container only). */
+  default?: ResourceList;
+  /** Default requests (Container only). */
+  defaultRequest?: ResourceList;
+  maxLimitRequestRatio?: ResourceList;
+}
+
+export interface LimitRange {
+  apiVersion?: string;
+  kind?: 'LimitRange';
+  metadata: ObjectMeta;
+  spec: { limits: LimitRangeItem[] };
+}
+
+export type ResourceQuotaScope = 'BestEffort' | 'NotBestEffort' | 'Terminating' | 'NotTerminating' | 'PriorityClass';
+
+export interface ScopedResourceSelectorRequirement {
+  scopeName: ResourceQuotaScope;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface ResourceQuota {
+  apiVersion?: string;
+  kind?: 'ResourceQuota';
+  metadata: ObjectMeta;
+  spec: {
+    hard?: ResourceList;
+    scopes?: ResourceQuotaScope[];
+    scopeSelector?: { matchExpressions?: ScopedResourceSelectorRequirement[] };
+  };
+}
+
 // ---- scheduler configuration (kubescheduler.config.k8s.io/v1) ----------------------------------
 
 export interface PluginRef {
@@ -454,6 +498,9 @@ export interface ClusterSnapshot {
   podDisruptionBudgets: PodDisruptionBudget[];
   priorityClasses: PriorityClass[];
   horizontalPodAutoscalers: HorizontalPodAutoscaler[];
+  /** Admission objects; absent in the conformance format. */
+  limitRanges?: LimitRange[];
+  resourceQuotas?: ResourceQuota[];
 }
 
 export type NodeAffinity = NonNullable<Affinity['nodeAffinity']>;

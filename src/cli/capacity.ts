@@ -2,13 +2,17 @@
 // subcommand registers through a small helper so further ones can join in their own lines.
 import { type Command, Option } from 'commander';
 import { InputError } from '../api/problem.js';
+import { registerSurvive } from './capacity-survive.js';
 import { runCommand } from './run.js';
 
 export function register(program: Command): void {
-  const capacity = program.command('capacity').description('capacity questions over a snapshot: fit, drain, plan');
+  const capacity = program
+    .command('capacity')
+    .description('capacity questions over a snapshot: fit, drain, plan, survive');
   registerFit(capacity);
   registerDrain(capacity);
   registerPlan(capacity);
+  registerSurvive(capacity);
 }
 
 interface Common {

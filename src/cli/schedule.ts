@@ -8,7 +8,10 @@ export function register(program: Command): void {
   program
     .command('schedule')
     .description("schedule a snapshot's pending pods in queue order, each assumed before the next")
-    .requiredOption('--snapshot <file>', 'cluster snapshot: the conformance case format, manifests, or a directory')
+    .requiredOption(
+      '--snapshot <file...>',
+      'cluster snapshot: the conformance case format, manifests, or a directory (several are merged)',
+    )
     .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1)')
     .option('--profile <name>', 'schedulerName of the profile to use (default: the first)')
     .addOption(
@@ -22,7 +25,7 @@ export function register(program: Command): void {
 }
 
 interface ScheduleOptions {
-  snapshot: string;
+  snapshot: string[];
   config?: string;
   profile?: string;
   tieBreak: 'random' | 'first';
@@ -46,7 +49,7 @@ async function schedule(opts: ScheduleOptions): Promise<void> {
   for (const path of opts.plugin ?? []) await registry.loadModule(path);
   const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
   const profile = chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
-  const { cluster, warnings } = await loadCluster([opts.snapshot], { strict: opts.strict });
+  const { cluster, warnings } = await loadCluster(opts.snapshot, { strict: opts.strict });
   for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const output = scheduleAll(cluster, profile, { tieBreak: opts.tieBreak, seed, explain: true });
   if (opts.output === 'json') {

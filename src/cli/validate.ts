@@ -36,6 +36,8 @@ const KIND_LABELS: [keyof ClusterSnapshot, string][] = [
   ['podDisruptionBudgets', 'disruption budgets'],
   ['priorityClasses', 'priority classes'],
   ['horizontalPodAutoscalers', 'pod autoscalers'],
+  ['limitRanges', 'limit ranges'],
+  ['resourceQuotas', 'resource quotas'],
 ];
 
 /** Resources shown in binary units (Gi) rather than as counts. */
@@ -71,7 +73,8 @@ export function summarize(cluster: ClusterSnapshot, milliOf: (quantity: string) 
     ['pods', `${bound + pending} (${bound} bound, ${pending} pending)`],
   ];
   for (const [key, label] of KIND_LABELS) {
-    if (cluster[key].length > 0) rows.push([label, String(cluster[key].length)]);
+    const n = cluster[key]?.length ?? 0;
+    if (n > 0) rows.push([label, String(n)]);
   }
   const totals = new Map<string, bigint>();
   for (const node of cluster.nodes) {

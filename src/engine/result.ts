@@ -37,6 +37,8 @@ export interface PodResult {
   bestNodes: string[];
   chosenNode?: string;
   scoringSkippedBecauseSingleFeasibleNode?: boolean;
+  /** Refused by admission (LimitRange, ResourceQuota): never created, so not attempted. */
+  refused?: { message: string; resources: string[] };
   /** Gated pods (spec.schedulingGates) are not attempted. */
   gated?: boolean;
   /** kube-scheduler's one-line summary for an unschedulable pod. */

@@ -3,7 +3,8 @@
 // input order, so they line up with the input file.
 
 import { hasPersistentVolumeClaims, VOLUMES_NOT_MODELLED } from '../../plugins/volume-plugins.js';
-import type { ClusterSnapshot } from '../api/types.js';
+import { Admission } from '../admission/admission.js';
+import type { ClusterSnapshot, Pod } from '../api/types.js';
 import type { Profile } from '../framework/profile.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import type { PodResult, ProfileSummary, ScheduleOutput } from './result.js';
@@ -27,14 +28,42 @@ export function summarizeProfile(profile: Profile): ProfileSummary {
   };
 }
 
+/**
+ * Admission of the pending pods, in input order (their creation order), after charging the bound
+ * ones: the admitted pods (LimitRange defaults applied) and a result for each refused one.
+ */
+function admitPending(cluster: ClusterSnapshot, results: PodResult[]): (Pod | undefined)[] {
+  const admission = new Admission(cluster);
+  if (!admission.active) return cluster.pendingPods;
+  const key = (p: Pod) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+  for (const p of cluster.pods) admission.charge(key(p), p);
+  return cluster.pendingPods.map((p, i) => {
+    const r = admission.admit(key(p), p);
+    if (r.admitted) return r.pod;
+    results[i] = {
+      pod: key(p),
+      preFilter: { code: 'Success' },
+      feasibleNodes: [],
+      feasibleCount: 0,
+      filterFailures: {},
+      bestNodes: [],
+      refused: r.refusal,
+    };
+    return undefined;
+  });
+}
+
 export function scheduleAll(cluster: ClusterSnapshot, profile: Profile, options: SchedulerOptions): ScheduleOutput {
   const snapshot = new Snapshot(cluster);
   const scheduler = new Scheduler(profile, snapshot, options);
-  const pending = cluster.pendingPods.map((p) => snapshot.podInfo(p));
-  const order = pending.map((_, i) => i).sort((a, b) => pending[b].priority - pending[a].priority || a - b);
-  const results: PodResult[] = new Array(pending.length);
+  const results: PodResult[] = new Array(cluster.pendingPods.length);
+  const admitted = admitPending(cluster, results);
+  const pending = admitted.map((p) => (p ? snapshot.podInfo(p) : undefined));
+  const priority = (i: number) => pending[i]?.priority ?? 0;
+  const order = pending.map((_, i) => i).sort((a, b) => priority(b) - priority(a) || a - b);
   for (const i of order) {
     const info = pending[i];
+    if (!info) continue;
     if ((info.pod.spec.schedulingGates?.length ?? 0) > 0) {
       results[i] = {
         pod: info.key,

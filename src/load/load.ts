@@ -63,6 +63,8 @@ class Loader {
     podDisruptionBudgets: [],
     priorityClasses: [],
     horizontalPodAutoscalers: [],
+    limitRanges: [],
+    resourceQuotas: [],
   };
 
   constructor(opts: LoadOptions) {

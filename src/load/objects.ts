@@ -16,6 +16,7 @@ import type {
   Service,
   StatefulSet,
 } from '../api/types.js';
+import { checkLimitRange, checkResourceQuota } from './admission-objects.js';
 import { type Checker, isObj, knownFields, type Obj, TOP_LEVEL_FIELDS } from './check.js';
 import { checkHorizontalPodAutoscaler } from './hpa.js';
 import { checkLabelSelector, checkLabels, checkMeta } from './meta.js';
@@ -365,6 +366,8 @@ export const KINDS: Readonly<Record<string, KindInfo>> = {
     check: checkHorizontalPodAutoscaler,
     namespaced: true,
   },
+  LimitRange: { collection: 'limitRanges', check: checkLimitRange, namespaced: true },
+  ResourceQuota: { collection: 'resourceQuotas', check: checkResourceQuota, namespaced: true },
 };
 
 /** Snapshot keys (the conformance case format, extended) and the kind of their items. */
@@ -383,4 +386,6 @@ export const SNAPSHOT_KEYS: Readonly<Record<keyof ClusterSnapshot, string>> = {
   podDisruptionBudgets: 'PodDisruptionBudget',
   priorityClasses: 'PriorityClass',
   horizontalPodAutoscalers: 'HorizontalPodAutoscaler',
+  limitRanges: 'LimitRange',
+  resourceQuotas: 'ResourceQuota',
 };

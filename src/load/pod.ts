@@ -407,10 +407,10 @@ const POD_SPEC_FIELDS = knownFields<PodSpec>()(
     'hostNetwork',
     'restartPolicy',
     'terminationGracePeriodSeconds',
+    'activeDeadlineSeconds',
   ],
   [
     'ephemeralContainers',
-    'activeDeadlineSeconds',
     'dnsPolicy',
     'serviceAccountName',
     'serviceAccount',
@@ -451,6 +451,7 @@ export function checkPodSpec(c: Checker, spec: Obj, path: string, opts: SpecOpti
   checkContainers(c, spec, 'initContainers', path, names, hostNetwork);
   checkResourceList(c, spec, 'overhead', path);
   checkRequirements(c, spec, path, true);
+  c.integer(spec.activeDeadlineSeconds, child(path, 'activeDeadlineSeconds'), 1);
   if (spec.nodeSelector !== undefined && spec.nodeSelector !== null)
     checkLabels(c, spec.nodeSelector, child(path, 'nodeSelector'));
   checkAffinity(c, spec, path, opts.labels);

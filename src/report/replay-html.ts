@@ -201,6 +201,10 @@ export function replayReportHtml(summary: ReplaySummary, chartData: ChartSeries,
     })
     .join('');
   const reasons = summary.pendingReasons.map((r) => `<tr><td>${r.pods}</td><td>${esc(r.message)}</td></tr>`).join('');
+  const refused =
+    summary.refused.pods > 0
+      ? `<h2>Refused by admission (${summary.refused.pods}, never created)</h2><table>${summary.refused.messages.map((m) => `<tr><td>${m.pods}</td><td>${esc(m.message)}</td></tr>`).join('')}</table>`
+      : '';
   const bad =
     summary.badRows.count > 0
       ? `<h2>Skipped rows (${summary.badRows.count})</h2><pre>${esc(summary.badRows.listed.join('\n'))}</pre>`
@@ -223,6 +227,7 @@ ${row('scheduled', p.scheduled)}
 ${row('never scheduled', p.neverScheduled)}
 ${row('pending at the end', p.pendingAtEnd)}
 ${row('preempted', p.preempted)}
+${row('refused by admission', summary.refused.pods)}
 ${row('evicted (node removed) / lost (node failed)', `${p.evictedByNodeRemoval} / ${p.lostWithFailedNodes}`)}
 ${row('pending time p50 / p95 / p99 / max', `${ps.p50} s / ${ps.p95} s / ${ps.p99} s / ${ps.max} s`)}
 ${row('node-hours', summary.nodeHours.total)}
@@ -233,6 +238,7 @@ ${hpas}
 <table><tr><th></th><th>mean allocated</th><th>p95</th><th>max</th><th>mean fragmentation</th></tr>${resourceRows}</table>
 <p>Fragmentation: the share of a resource's free capacity that sits on nodes already full (under 5% free) in cpu, memory or pod slots.</p>
 ${reasons ? `<h2>Why pods were still pending at the end</h2><table>${reasons}</table>` : ''}
+${refused}
 ${bad}
 </body></html>
 `;

@@ -41,6 +41,15 @@ export function formatReplaySummary(s: ReplaySummary, outDir: string, placements
     lines.push('', 'left pending');
     for (const r of s.pendingReasons.slice(0, 5)) lines.push(`  ${String(r.pods).padStart(4)} pod(s): ${r.message}`);
   }
+  if (s.refused.pods > 0) {
+    lines.push('', `refused by admission ${s.refused.pods} (never created)`);
+    for (const [ns, r] of Object.entries(s.refused.byNamespace)) {
+      const why = Object.entries(r.resources)
+        .map(([name, n]) => `${name} ${n}`)
+        .join(' · ');
+      lines.push(`  ${ns.padEnd(16)} ${String(r.pods).padStart(4)}   ${why}`);
+    }
+  }
   if (s.badRows.count > 0) lines.push('', `skipped ${s.badRows.count} bad rows (listed in summary.json)`);
   lines.push(
     '',

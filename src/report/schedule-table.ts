@@ -9,6 +9,10 @@ function pad(text: string, width: number): string {
 
 function describePod(r: PodResult): string[] {
   const lines: string[] = [];
+  if (r.refused) {
+    lines.push(`${r.pod}  REFUSED by admission: ${r.refused.message}`);
+    return lines;
+  }
   if (r.gated) {
     lines.push(`${r.pod}  gated (spec.schedulingGates): not attempted`);
     return lines;
@@ -55,8 +59,9 @@ function abbreviate(plugin: string): string {
 export function formatScheduleTable(out: ScheduleOutput): string {
   const lines: string[] = [];
   const placed = out.results.filter((r) => r.chosenNode !== undefined).length;
+  const refused = out.results.filter((r) => r.refused).length;
   lines.push(
-    `profile ${out.profile.schedulerName}: ${placed}/${out.results.length} pending pods placed (kube-scheduler ${out.kubernetesVersion} semantics)`,
+    `profile ${out.profile.schedulerName}: ${placed}/${out.results.length} pending pods placed${refused > 0 ? `, ${refused} refused by admission` : ''} (kube-scheduler ${out.kubernetesVersion} semantics)`,
   );
   lines.push('');
   for (const r of out.results) lines.push(...describePod(r));

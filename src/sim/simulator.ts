@@ -22,6 +22,7 @@ import { type PriorityTable, priorityTable } from '../load/priority.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { TraceEvent, Workload } from '../traces/events.js';
 import type { TraceReader } from '../traces/item.js';
+import { type RefusalSummary, SimAdmission } from './admission.js';
 import { LiveCluster } from './cluster.js';
 import { type Controller, type ControllerHost, type GoneReason, workloadKey } from './controllers/controller.js';
 import { DaemonSetController } from './controllers/daemonset.js';
@@ -108,6 +109,8 @@ export interface ReplaySummary {
   /** Why pods still pending at the end failed their last attempt, most common first. */
   pendingReasons: { message: string; pods: number }[];
   jobs: JobStatus[];
+  /** Pod creations refused by admission (LimitRange, ResourceQuota): never created, not pending. */
+  refused: RefusalSummary;
   badRows: { count: number; listed: string[] };
   /** Only when the replay has HorizontalPodAutoscalers. */
   podAutoscalers?: HpaSummary[];
@@ -135,6 +138,7 @@ export class Simulator implements ControllerHost {
   private readonly pods = new Map<string, SimPod>();
   private readonly controllers = new Map<string, Controller>();
   private readonly dirty = new Set<Controller>();
+  private readonly resync = new Set<Controller>();
   private readonly jobs: JobController[] = [];
   private readonly runningByPriority = new Map<number, number>();
   private running = 0;
@@ -149,6 +153,7 @@ export class Simulator implements ControllerHost {
   private readonly priorities: PriorityTable;
   private readonly podAutoscaling = new PodAutoscaling();
   private hpaSyncScheduled = false;
+  private readonly admission: SimAdmission;
 
   constructor(
     cluster: ClusterSnapshot,
@@ -162,6 +167,7 @@ export class Simulator implements ControllerHost {
     this.queue = new SchedulingQueue(options.queue ?? DEFAULT_QUEUE_OPTIONS);
     this.recorder = new Recorder(cluster.nodes, options.timeseries ?? null);
     this.priorities = priorityTable(cluster.priorityClasses);
+    this.admission = new SimAdmission(cluster);
     const daemonSets = cluster.daemonSets.map((ds) => new DaemonSetController(ds));
     for (const c of daemonSets) this.controllers.set(c.key, c);
     for (const pod of cluster.pods) {
@@ -169,6 +175,7 @@ export class Simulator implements ControllerHost {
       if (n === undefined) continue;
       const sp = this.newPod(pod, {});
       this.pods.set(sp.key, sp);
+      this.admission.charge(sp.key, sp.pod);
       this.cluster.bind(sp, n);
       this.markRunning(sp);
       const owner = daemonSets.find((c) => isDaemonPodOf(pod, c.namespace, c.name));
@@ -186,8 +193,10 @@ export class Simulator implements ControllerHost {
 
   // ---- ControllerHost -----------------------------------------------------------------------
 
-  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod {
-    const sp = this.newPod(pod, o);
+  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod | null {
+    const admitted = this.admit(pod, o.owner);
+    if (!admitted) return null;
+    const sp = this.newPod(admitted, o);
     if (this.pods.has(sp.key)) throw new Error(`controller ${o.owner.key} created ${sp.key} twice`);
     this.pods.set(sp.key, sp);
     this.recorder.count('created');
@@ -212,6 +221,21 @@ export class Simulator implements ControllerHost {
     const list = this.cluster.live.replicaSets;
     const i = list.indexOf(rs);
     if (i >= 0) list.splice(i, 1);
+  }
+
+  resyncAfterScheduling(c: Controller): void {
+    this.resync.add(c);
+  }
+
+  replicaSetScaled(rs: ReplicaSet, replicas: number): void {
+    this.options.placements?.line(
+      JSON.stringify({
+        t: this.now,
+        event: 'scaled',
+        replicaSet: `${rs.metadata.namespace}/${rs.metadata.name}`,
+        replicas,
+      }),
+    );
   }
 
   markDirty(c: Controller): void {
@@ -311,11 +335,10 @@ export class Simulator implements ControllerHost {
         this.clusterChanged = false;
         this.queue.moveAllUnschedulable(this.now);
       }
-      if (!this.queue.hasActive) {
-        if (this.dirty.size === 0 && !this.clusterChanged) return;
-        continue;
-      }
       for (let pod = this.queue.pop(); pod; pod = this.queue.pop()) this.attempt(pod);
+      for (const c of this.resync) this.dirty.add(c);
+      this.resync.clear();
+      if (this.dirty.size === 0 && !this.clusterChanged && !this.queue.hasActive) return;
     }
   }
 
@@ -408,6 +431,7 @@ export class Simulator implements ControllerHost {
           : 0;
     sp.state = 'gone';
     this.pods.delete(sp.key);
+    for (const c of this.admission.release(sp.key, sp.pod.metadata.namespace ?? 'default')) this.markDirty(c);
     switch (wasLost ? 'lost' : reason) {
       case 'completed':
         this.recorder.count('completed');
@@ -680,10 +704,20 @@ export class Simulator implements ControllerHost {
 
   /** A pod from the trace (or its replacement) enters the queue. */
   private submit(pod: Pod, duration: number | undefined): void {
-    const sp = this.newPod(pod, { duration });
+    const admitted = this.admit(pod, null);
+    if (!admitted) return;
+    const sp = this.newPod(admitted, { duration });
     this.pods.set(sp.key, sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
+  }
+
+  /** Admission (LimitRange, ResourceQuota) of a pod being created: the admitted pod, or null. */
+  private admit(pod: Pod, owner: Controller | null): Pod | null {
+    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+    return this.admission.admit(key, pod, owner, (message) =>
+      this.options.placements?.line(JSON.stringify({ t: this.now, event: 'refused', pod: key, message })),
+    );
   }
 
   // ---- summary ------------------------------------------------------------------------------------
@@ -735,6 +769,7 @@ export class Simulator implements ControllerHost {
       pendingReasons,
       jobs: this.jobs.map((j) => ({ ...j.status })),
       ...(this.podAutoscaling.size > 0 ? { podAutoscalers: this.podAutoscaling.summary() } : {}),
+      refused: this.admission.summary(),
       badRows: {
         count: this.badRowCount,
         listed: this.badRows.map(

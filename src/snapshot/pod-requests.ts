@@ -65,13 +65,15 @@ function withDefaults(requests: QuantityMap, defaults: QuantityMap | null): Quan
   return out;
 }
 
-function aggregateContainers(pod: Pod, defaults: QuantityMap | null): QuantityMap {
+type Which = 'requests' | 'limits';
+
+function aggregateContainers(pod: Pod, defaults: QuantityMap | null, which: Which = 'requests'): QuantityMap {
   const sum: QuantityMap = new Map();
-  for (const c of pod.spec.containers ?? []) addInto(sum, withDefaults(toMap(c.resources?.requests), defaults));
+  for (const c of pod.spec.containers ?? []) addInto(sum, withDefaults(toMap(c.resources?.[which]), defaults));
   const sidecars: QuantityMap = new Map();
   const initPeak: QuantityMap = new Map();
   for (const c of pod.spec.initContainers ?? ([] as Container[])) {
-    const own = withDefaults(toMap(c.resources?.requests), defaults);
+    const own = withDefaults(toMap(c.resources?.[which]), defaults);
     if (c.restartPolicy === 'Always') {
       addInto(sum, own);
       addInto(sidecars, own);
@@ -104,6 +106,23 @@ function podTotal(pod: Pod, defaults: QuantityMap | null): QuantityMap {
   }
   if (pod.spec.overhead) addInto(reqs, toMap(pod.spec.overhead));
   return reqs;
+}
+
+/**
+ * The pod's exact requests or limits as quota admission counts them (upstream PodRequests and
+ * PodLimits): the scheduler's aggregation; overhead is added to limits only where a limit is set.
+ */
+export function podResourceTotals(pod: Pod, which: Which): Map<string, Quantity> {
+  if (which === 'requests') return podTotal(pod, null);
+  const limits = aggregateContainers(pod, null, 'limits');
+  for (const [name, text] of Object.entries(pod.spec.resources?.limits ?? {})) {
+    if (isPodLevelResource(name)) limits.set(name, quantity(text));
+  }
+  for (const [name, q] of toMap(pod.spec.overhead)) {
+    const have = limits.get(name);
+    if (have) limits.set(name, have.add(q));
+  }
+  return limits;
 }
 
 /** Integer requests: cpu in millicores, everything else in units, each rounded up. */

@@ -191,6 +191,57 @@ describe('Deployment controller', () => {
     ]);
   });
 
+  /** ReplicaSet scalings from t=10 in order, as `new N` / `old N` (old: the first pod's ReplicaSet). */
+  function steps(log: Record<string, unknown>[]): string[] {
+    const first = log.find((r) => r.event === 'scheduled')!.pod as string;
+    const old = first.slice(0, first.lastIndexOf('-'));
+    return log
+      .filter((r) => r.event === 'scaled' && (r.t as number) >= 10)
+      .map((r) => `${r.replicaSet === old ? 'old' : 'new'} ${r.replicas}`);
+  }
+
+  it('steps 5 replicas with maxSurge 2, maxUnavailable 1 as upstream does when the cluster holds exactly 5', () => {
+    // Room for exactly five pods: a new pod runs only once an old one is gone, so each step waits
+    // for the one before it, as on a full cluster or with pods slow to become ready.
+    const cluster = makeCluster({ nodes: [makeNode('a', { cpu: '5' })] });
+    const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 1 } };
+    const { log, sim } = simulate(
+      cluster,
+      [
+        { t: 0, type: 'workload-create', object: deployment('web:1', 5, strategy) },
+        { t: 10, type: 'workload-update', object: deployment('web:2', 5, strategy) },
+      ],
+      { until: 600 },
+    );
+    const rollout = steps(log);
+    assert.deepEqual(rollout, ['new 2', 'old 4', 'new 3', 'old 3', 'new 4', 'old 2', 'new 5', 'old 1', 'old 0']);
+    assert.deepEqual(
+      sim.livePods().map((p) => `${p.pod.spec.containers[0].image}:${p.state}`),
+      Array(5).fill('web:2:running'),
+    );
+  });
+
+  it('with room to spare, new pods are available at once and old ReplicaSets drop in larger steps', () => {
+    const cluster = makeCluster({ nodes: [makeNode('a', { cpu: '16' })] });
+    const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 1 } };
+    const { log } = simulate(cluster, [
+      { t: 0, type: 'workload-create', object: deployment('web:1', 5, strategy) },
+      { t: 10, type: 'workload-update', object: deployment('web:2', 5, strategy) },
+    ]);
+    assert.deepEqual(steps(log), ['new 2', 'old 2', 'new 5', 'old 0']);
+  });
+
+  it('Recreate scales the old ReplicaSet to 0 and the new one up only when the old pods are gone', () => {
+    const cluster = makeCluster({ nodes: [makeNode('a', { cpu: '5' })] });
+    const { log } = simulate(cluster, [
+      { t: 0, type: 'workload-create', object: deployment('web:1', 5, { type: 'Recreate' }) },
+      { t: 10, type: 'workload-update', object: deployment('web:2', 5, { type: 'Recreate' }) },
+    ]);
+    assert.deepEqual(steps(log), ['old 0', 'new 5']);
+    const at10 = log.filter((r) => r.t === 10).map((r) => r.event);
+    assert.ok(at10.indexOf('scheduled') > at10.lastIndexOf('scaled'), 'new pods are placed after both scalings');
+  });
+
   it('Recreate deletes every old pod before creating new ones; scaling changes the replica count', () => {
     const cluster = makeCluster({ nodes: [makeNode('a', { cpu: '8' })] });
     let mixed = false;

@@ -9,7 +9,11 @@ export type GoneReason = 'completed' | 'deleted' | 'preempted' | 'evicted' | 'lo
 
 export interface ControllerHost {
   readonly now: number;
-  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod;
+  /**
+   * Creates a pod through admission: null when LimitRange or ResourceQuota refuses it (the
+   * controller stops creating for now and is woken when quota is released in its namespace).
+   */
+  createPod(pod: Pod, o: { owner: Controller; duration?: number; daemon?: boolean }): SimPod | null;
   /** Deletes a pod the controller owns (pending or running); podGone is not called for it. */
   deletePod(pod: SimPod): void;
   /** Live nodes, in order. */
@@ -18,6 +22,10 @@ export interface ControllerHost {
   publishReplicaSet(rs: ReplicaSet): void;
   withdrawReplicaSet(rs: ReplicaSet): void;
   markDirty(controller: Controller): void;
+  /** Reconcile again after the next scheduling pass (a sync that changed something looks again). */
+  resyncAfterScheduling(controller: Controller): void;
+  /** A Deployment set a ReplicaSet's replica count (recorded in placements.jsonl). */
+  replicaSetScaled(rs: ReplicaSet, replicas: number): void;
 }
 
 export interface Controller extends PodOwner {

@@ -42,7 +42,7 @@ export class DaemonSetController implements Controller {
           owner: this,
           daemon: true,
         });
-        this.pods.set(name, created);
+        if (created) this.pods.set(name, created);
       } else if (!should && pod) {
         this.pods.delete(name);
         host.deletePod(pod);

@@ -1,7 +1,9 @@
 // Deployment: one ReplicaSet per pod template (named by its hash). A template change rolls out:
-// RollingUpdate (upstream rolling.go): the new ReplicaSet grows while all pods stay within
-// replicas + maxSurge; old ReplicaSets shrink while available pods stay at least replicas −
-// maxUnavailable, unavailable old pods first. Recreate: old ReplicaSets go to zero, and the new one
+// RollingUpdate (upstream rolling.go), one step per sync: the new ReplicaSet grows while all pods
+// stay within replicas + maxSurge, and only when it cannot grow do old ReplicaSets shrink, while
+// available pods stay at least replicas − maxUnavailable, unavailable old pods first. A sync that
+// changed something looks again after the next scheduling pass, as the real controller resyncs on
+// the ReplicaSet update. Recreate: old ReplicaSets go to zero, and the new one
 // grows once their pods are gone. A pod counts as available once bound (the simulator starts pods
 // instantly; minReadySeconds is not modelled).
 import type { Deployment, ReplicaSet } from '../../api/types.js';
@@ -66,14 +68,15 @@ export class DeploymentController implements Controller {
       this.sets.push({ hash, rs: current });
     }
     current.duration = this.duration;
+    let changed: boolean;
     if (this.deploy.spec.strategy?.type === 'Recreate') {
-      for (const old of olds()) old.replicas = 0;
-      if (olds().some((old) => old.pods.size > 0)) current.replicas = 0;
-      else current.replicas = desired;
+      changed = false;
+      for (const old of olds()) changed = this.setReplicas(host, old, 0) || changed;
+      if (!olds().some((old) => old.pods.size > 0)) changed = this.setReplicas(host, current, desired) || changed;
     } else if (olds().every((old) => old.replicas === 0)) {
-      current.replicas = desired;
+      changed = this.setReplicas(host, current, desired);
     } else {
-      this.rollingStep(current, olds(), desired);
+      changed = this.rollingStep(host, current, olds(), desired);
     }
     for (const { rs } of this.sets) rs.reconcile(host);
     for (let i = this.sets.length - 1; i >= 0; i--) {
@@ -83,41 +86,67 @@ export class DeploymentController implements Controller {
         this.sets.splice(i, 1);
       }
     }
+    if (changed) host.resyncAfterScheduling(this);
   }
 
-  private rollingStep(current: ReplicaSetController, olds: ReplicaSetController[], desired: number): void {
+  /** Sets a ReplicaSet's replicas; true when that changed them. */
+  private setReplicas(host: ControllerHost, rs: ReplicaSetController, replicas: number): boolean {
+    if (rs.replicas === replicas) return false;
+    rs.replicas = replicas;
+    host.replicaSetScaled(rs.rs, replicas);
+    return true;
+  }
+
+  /**
+   * One sync of upstream rolloutRolling: scale the new ReplicaSet up (within replicas + maxSurge)
+   * and stop if it grew; otherwise scale old ReplicaSets down, first their unavailable pods
+   * (cleanupUnhealthyReplicas), then available ones while replicas − maxUnavailable stay available.
+   */
+  private rollingStep(
+    host: ControllerHost,
+    current: ReplicaSetController,
+    olds: ReplicaSetController[],
+    desired: number,
+  ): boolean {
     const ru = this.deploy.spec.strategy?.rollingUpdate;
     const surge = scaledValue(ru?.maxSurge, desired, true, DEFAULT_SURGE);
-    let unavailable = scaledValue(ru?.maxUnavailable, desired, false, DEFAULT_SURGE);
+    let unavailable = Math.min(desired, scaledValue(ru?.maxUnavailable, desired, false, DEFAULT_SURGE));
     if (surge === 0 && unavailable === 0) unavailable = 1;
     const all = [current, ...olds];
     const total = () => all.reduce((s, rs) => s + rs.replicas, 0);
 
-    // Scale the new ReplicaSet up within replicas + maxSurge (or down to replicas).
-    if (current.replicas > desired) current.replicas = desired;
-    else if (current.replicas < desired) {
+    if (current.replicas > desired) return this.setReplicas(host, current, desired);
+    if (current.replicas < desired) {
       const room = desired + surge - total();
-      if (room > 0) current.replicas = Math.min(desired, current.replicas + room);
+      if (room > 0)
+        return this.setReplicas(host, current, current.replicas + Math.min(room, desired - current.replicas));
     }
 
-    // Scale old ReplicaSets down while keeping replicas − maxUnavailable available.
     const minAvailable = desired - unavailable;
-    const newUnavailable = Math.max(0, current.replicas - current.available);
-    let maxScaledDown = total() - minAvailable - newUnavailable;
-    if (maxScaledDown <= 0) return;
+    const newUnavailable = current.replicas - current.available;
+    const maxScaledDown = total() - minAvailable - newUnavailable;
+    if (maxScaledDown <= 0) return false;
+    let cleaned = 0;
     for (const old of olds) {
-      const unhealthy = Math.max(0, old.replicas - old.available);
-      const d = Math.min(maxScaledDown, unhealthy);
-      old.replicas -= d;
-      maxScaledDown -= d;
+      if (cleaned >= maxScaledDown) break;
+      const unhealthy = old.replicas - old.available;
+      if (old.replicas === 0 || unhealthy <= 0) continue;
+      const d = Math.min(maxScaledDown - cleaned, unhealthy);
+      this.setReplicas(host, old, old.replicas - d);
+      cleaned += d;
     }
-    let scaleDown = all.reduce((s, rs) => s + Math.min(rs.available, rs.replicas), 0) - minAvailable;
+    const available = all.reduce((s, rs) => s + Math.min(rs.available, rs.replicas), 0);
+    let scaleDown = available - minAvailable;
+    let scaled = 0;
     for (const old of olds) {
       if (scaleDown <= 0) break;
+      if (old.replicas === 0) continue;
       const d = Math.min(old.replicas, scaleDown);
-      old.replicas -= d;
+      this.setReplicas(host, old, old.replicas - d);
       scaleDown -= d;
+      scaled += d;
     }
+    return cleaned + scaled > 0;
   }
 
   private replicaSet(hash: string, replicas: number): ReplicaSet {

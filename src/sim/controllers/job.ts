@@ -69,8 +69,11 @@ export class JobController implements Controller {
       return;
     }
     const want = Math.min(this.parallelism, s.completions - s.succeeded);
-    for (let i = this.pods.size; i < want; i++)
-      this.pods.add(host.createPod(this.newPod(), { owner: this, duration: this.duration }));
+    for (let i = this.pods.size; i < want; i++) {
+      const created = host.createPod(this.newPod(), { owner: this, duration: this.duration });
+      if (!created) break;
+      this.pods.add(created);
+    }
   }
 
   podBound(): void {}

@@ -46,8 +46,9 @@ export class ReplicaSetController implements Controller {
     }
     const want = this.replicas;
     for (let i = this.pods.size; i < want; i++) {
-      const pod = this.newPod();
-      this.pods.add(host.createPod(pod, { owner: this, duration: this.duration }));
+      const created = host.createPod(this.newPod(), { owner: this, duration: this.duration });
+      if (!created) break;
+      this.pods.add(created);
     }
     if (this.pods.size > want) {
       const ranked = [...this.pods].sort(deletionOrder);

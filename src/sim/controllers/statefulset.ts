@@ -45,7 +45,10 @@ export class StatefulSetController implements Controller {
     for (let i = 0; i < want; i++) {
       let pod = this.pods.get(i);
       if (!pod) {
-        pod = host.createPod(this.newPod(i), { owner: this, duration: this.duration });
+        const created = host.createPod(this.newPod(i), { owner: this, duration: this.duration });
+        // Refused by admission: the controller waits until quota is released, as upstream retries.
+        if (!created) break;
+        pod = created;
         this.pods.set(i, pod);
       }
       if (ordered && pod.state !== 'running') break;
