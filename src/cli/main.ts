@@ -9,6 +9,7 @@ import { register as registerSchedule } from './schedule.js';
 import { register as registerServe } from './serve.js';
 import { register as registerTrace } from './trace.js';
 import { register as registerValidate } from './validate.js';
+import { register as registerWhatif } from './whatif.js';
 
 const program = new Command('berth')
   .description('Kubernetes scheduling and capacity planning: kube-scheduler v1.35 decisions, live and offline.')
@@ -22,5 +23,6 @@ registerTrace(program);
 registerServe(program);
 registerValidate(program);
 registerBench(program);
+registerWhatif(program);
 
 await program.parseAsync(process.argv);
