@@ -196,24 +196,24 @@ export class ClusterAutoscaler extends NodeAutoscalingPolicy {
       const name = snap.nodeNames[n];
       const g = this.managed.get(name)!.group;
       if (!canShrink(g)) {
-        this.count('group at min size');
+        this.leftAlone('group at min size', name);
         continue;
       }
       const pods = movablePods(snap, n);
       const reason = pods.map((p) => blockingReason(p, this.rules)).find((r) => r !== undefined);
       if (reason) {
-        this.count(reason);
+        this.leftAlone(reason, name);
         continue;
       }
       const targets: number[] = [];
       for (let t = 0; t < snap.nodeCount; t++) if (t !== n && !candidates.includes(t)) targets.push(t);
       for (const t of candidates) if (t !== n) targets.push(t);
       if (!budgets.allows(pods)) {
-        this.count('PodDisruptionBudget would be violated');
+        this.leftAlone('PodDisruptionBudget would be violated', name);
         continue;
       }
       if (!placeElsewhere(pods, snap, targets, free)) {
-        this.count('pods do not fit elsewhere');
+        this.leftAlone('pods do not fit elsewhere', name);
         continue;
       }
       this.remove(sim, [name], 'scale-down', g.name);

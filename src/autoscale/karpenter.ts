@@ -224,11 +224,11 @@ export class Karpenter extends NodeAutoscalingPolicy {
       const pods = movablePods(snap, n);
       const reason = pods.map((p) => blockingReason(p, this.rules)).find((r) => r !== undefined);
       if (reason) {
-        this.count(reason);
+        this.leftAlone(reason, name);
         continue;
       }
       if (!budgets.allows(pods)) {
-        this.count('PodDisruptionBudget would be violated');
+        this.leftAlone('PodDisruptionBudget would be violated', name);
         continue;
       }
       const others: number[] = [];
@@ -244,7 +244,7 @@ export class Karpenter extends NodeAutoscalingPolicy {
       const best = this.cheapest(cheaper);
       if (current.capacityType === 'spot' && best.group.capacityType === 'spot') {
         if (cheaper.filter((o) => o.group.capacityType === 'spot').length < SPOT_TO_SPOT_MIN_CHEAPER) {
-          this.count('spot-to-spot needs 15 cheaper offerings');
+          this.leftAlone('spot-to-spot needs 15 cheaper offerings', name);
           continue;
         }
       }

@@ -50,7 +50,7 @@ export interface PolicyReport {
   /** Pods that no node group could hold (too large, or no group's labels and taints admit them). */
   podsNoGroupFits: number;
   podsNoGroupFitsListed: string[];
-  /** Why scale-down or consolidation left nodes alone, counted per check and node. */
+  /** Why scale-down or consolidation left candidate nodes alone: distinct nodes per reason. */
   blocked: Record<string, number>;
   events: ScaleEvent[];
   series: PolicySeries;
@@ -62,7 +62,8 @@ export abstract class NodeAutoscalingPolicy implements SimulatorHook {
   readonly launches: Launch[] = [];
   readonly managed = new Map<string, ManagedNode>();
   readonly events: ScaleEvent[] = [];
-  readonly blocked: Record<string, number> = {};
+  /** Nodes left alone by scale-down or consolidation, by reason. */
+  readonly blocked = new Map<string, Set<string>>();
   /** Pod keys that no group can hold, first seen order. */
   readonly noGroupFits = new Set<string>();
   private readonly names = new Map<string, number>();
@@ -147,7 +148,9 @@ export abstract class NodeAutoscalingPolicy implements SimulatorHook {
       nodesRemoved: this.nodesRemoved,
       podsNoGroupFits: this.noGroupFits.size,
       podsNoGroupFitsListed: [...this.noGroupFits].slice(0, LISTED),
-      blocked: Object.fromEntries(Object.entries(this.blocked).sort(([a], [b]) => (a < b ? -1 : 1))),
+      blocked: Object.fromEntries(
+        [...this.blocked].sort(([a], [b]) => (a < b ? -1 : 1)).map(([why, nodes]) => [why, nodes.size]),
+      ),
       events: this.events,
       series: this.series,
     };
@@ -195,8 +198,11 @@ export abstract class NodeAutoscalingPolicy implements SimulatorHook {
     });
   }
 
-  count(reason: string): void {
-    this.blocked[reason] = (this.blocked[reason] ?? 0) + 1;
+  /** A candidate node was left alone for `reason`. */
+  leftAlone(reason: string, node: string): void {
+    let nodes = this.blocked.get(reason);
+    if (!nodes) this.blocked.set(reason, (nodes = new Set()));
+    nodes.add(node);
   }
 
   /** The group of a live node, when a group owns it. */

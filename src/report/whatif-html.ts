@@ -185,7 +185,7 @@ export function whatifReportHtml(
       const nofit = r.policy.podsNoGroupFitsListed.map((k) => `<code>${esc(k)}</code>`).join(' ');
       return `<h3>${esc(r.name)} <small>(${esc(r.file)}, ${esc(r.policy.policy)}, seed ${r.seed})</small></h3>
 ${r.policy.podsNoGroupFits > 0 ? `<p>Pods no node group can hold (never triggered a scale-up): ${r.policy.podsNoGroupFits} ${nofit}</p>` : ''}
-${blocked ? `<p>Nodes left alone by scale-down / consolidation (checks):</p><ul>${blocked}</ul>` : ''}
+${blocked ? `<p>Candidate nodes left alone by scale-down / consolidation (distinct nodes per reason):</p><ul>${blocked}</ul>` : ''}
 <table><tr><th>time</th><th>event</th><th>group</th><th>nodes</th><th>detail</th></tr>${events}</table>
 ${r.policy.events.length > 40 ? `<p>… ${r.policy.events.length - 40} more events in comparison.json</p>` : ''}`;
     })
@@ -193,7 +193,8 @@ ${r.policy.events.length > 40 ? `<p>… ${r.policy.events.length - 40} more even
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>berth what-if: ${esc(trace)}</title>
 <style>
-body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#111;max-width:1000px}
+body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#111;max-width:1100px}
+table.cmp{font-size:12px}
 table{border-collapse:collapse;margin:0 0 1.5rem}th,td{padding:2px 10px 2px 0;text-align:left;vertical-align:top}
 table.cmp td,table.cmp th{border-bottom:1px solid #e5e7eb;padding:3px 8px}
 th{font-weight:600}svg text{font-size:11px;fill:#444}.grid{stroke:#e5e7eb}
