@@ -249,13 +249,6 @@ export class Karpenter extends NodeAutoscalingPolicy {
         }
       }
       this.launch(sim, best.group, name);
-      this.events.push({
-        t: sim.now,
-        kind: 'replace',
-        group: best.group.name,
-        nodes: 1,
-        detail: `${name} → ${best.group.name}`,
-      });
       return;
     }
   }

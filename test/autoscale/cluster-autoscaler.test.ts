@@ -98,7 +98,12 @@ describe('cluster-autoscaler policy', () => {
         },
       ],
     });
-    const { report } = replayWith(policy, [create(0, deployment('db', 2, { cpu: '500m' }, antiAffinity))], 1800, cluster);
+    const { report } = replayWith(
+      policy,
+      [create(0, deployment('db', 2, { cpu: '500m' }, antiAffinity))],
+      1800,
+      cluster,
+    );
     assert.equal(report.events.filter((e) => e.kind === 'scale-down').length, 0);
     assert.equal(report.blocked['PodDisruptionBudget would be violated'], 2);
     assert.equal(report.nodesRemoved, 0);
@@ -124,7 +129,12 @@ describe('cluster-autoscaler policy', () => {
     const policy = ca([g], { 'max-empty-bulk-delete': 3 });
     const nodes = policy.initialNodes();
     g.minSize = 1;
-    const { report } = replayWith(policy, [create(0, deployment('idle', 0, { cpu: '1' }))], 1800, makeCluster({ nodes }));
+    const { report } = replayWith(
+      policy,
+      [create(0, deployment('idle', 0, { cpu: '1' }))],
+      1800,
+      makeCluster({ nodes }),
+    );
     const down = report.events.filter((e) => e.kind === 'scale-down');
     assert.deepEqual(
       down.map((e) => [e.t, e.nodes]),

@@ -28,7 +28,12 @@ export function group(
   };
 }
 
-export function deployment(name: string, replicas: number, requests: Record<string, string>, spec: Partial<Pod['spec']> = {}): Deployment {
+export function deployment(
+  name: string,
+  replicas: number,
+  requests: Record<string, string>,
+  spec: Partial<Pod['spec']> = {},
+): Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
