@@ -14,7 +14,9 @@ import { register as registerWhatif } from './whatif.js';
 const program = new Command('berth')
   .description('Kubernetes scheduling and capacity planning: kube-scheduler v1.35 decisions, live and offline.')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Lets a command's subcommand own the options after its name (`whatif merge DIR… --out DIR`).
+  .enablePositionalOptions();
 
 registerDemo(program);
 registerSchedule(program);

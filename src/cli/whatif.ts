@@ -8,6 +8,8 @@ const collect = (v: string, list: string[]) => [...list, v];
 export function register(program: Command): void {
   const cmd = program
     .command('whatif')
+    // `whatif merge … --out DIR`: options after the subcommand name are the subcommand's own.
+    .enablePositionalOptions()
     .description('compare node-autoscaling scenarios (cluster-autoscaler-like, Karpenter-like) on one trace')
     .option('--trace <file>', 'the trace (.jsonl or .csv, docs/traces.md)')
     .option('--scenario <file>', 'a scenario file (repeat for each; docs/whatif.md)', collect, [])

@@ -73,6 +73,15 @@ describe('berth whatif', () => {
     for (const f of ['comparison.csv', 'comparison.md', 'report.html'])
       assert.equal(read(join(root, 'merged'), f), read(out, f), f);
     assert.throws(() => merge([join(root, 's0'), join(root, 's0')], join(root, 'twice')), InputError);
+    const cli = spawnSync(
+      process.execPath,
+      [MAIN, 'whatif', 'merge', join(root, 's0'), join(root, 's1'), '--out', join(root, 'cli')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.equal(read(join(root, 'cli'), 'comparison.md'), read(out, 'comparison.md'));
   });
 });
 
