@@ -13,7 +13,14 @@
 import { Rng } from '../engine/rng.js';
 import type { SimPod } from '../sim/sim-pod.js';
 import type { Simulator } from '../sim/simulator.js';
-import { blockingReason, DisruptionBudgets, type DrainRules, movablePods, placeElsewhere } from './disruption.js';
+import {
+  blockingReason,
+  DisruptionBudgets,
+  type DrainRules,
+  drainFits,
+  movablePods,
+  placeElsewhere,
+} from './disruption.js';
 import { type ExpanderName, expand, type Priorities, type ScaleUpOption } from './expanders.js';
 import { fitsTemplate, type NodeGroup, type Template } from './node-groups.js';
 import { NodeAutoscalingPolicy } from './policy.js';
@@ -191,7 +198,6 @@ export class ClusterAutoscaler extends NodeAutoscalingPolicy {
       this.removeByGroup(sim, empty);
       return;
     }
-    const free = new Map<number, Resources>();
     for (const n of candidates) {
       const name = snap.nodeNames[n];
       const g = this.managed.get(name)!.group;
@@ -212,7 +218,7 @@ export class ClusterAutoscaler extends NodeAutoscalingPolicy {
         this.leftAlone('PodDisruptionBudget would be violated', name);
         continue;
       }
-      if (!placeElsewhere(pods, snap, targets, free)) {
+      if (!placeElsewhere(pods, snap, targets, new Map()) || !drainFits(sim.cluster, n)) {
         this.leftAlone('pods do not fit elsewhere', name);
         continue;
       }

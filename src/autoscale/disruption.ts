@@ -5,6 +5,8 @@
 // checked against the free capacity, node selectors, affinity and taints of the nodes that stay.
 import { matchesLabelSelector } from '../api/labels.js';
 import type { Pod, PodDisruptionBudget } from '../api/types.js';
+import type { LiveCluster } from '../sim/cluster.js';
+import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { admits } from './node-groups.js';
 import { fitsIn, freeOnNode, podRequests, type Resources, subtract } from './resources.js';
@@ -125,4 +127,38 @@ export function placeElsewhere(
   }
   for (const [n, r] of trial) free.set(n, r);
   return true;
+}
+
+/**
+ * Whether the scheduler itself would place every pod of node `n` (DaemonSet pods aside) on the
+ * other nodes, `n` and `alsoGoing` cordoned: the pods are unbound, scheduled one by one in queue
+ * order (priority, then age) with the full profile and assumed where they land, then everything is
+ * put back as it was. This is the drain check cluster-autoscaler runs with the scheduler's filters;
+ * with scoring too, the evicted pods land where the plan put them.
+ */
+export function drainFits(cluster: LiveCluster, n: number, alsoGoing: readonly number[] = []): boolean {
+  const snap = cluster.snapshot;
+  const moving = snap.podsOnNode[n].filter((i) => !isDaemonPod(i.pod));
+  if (moving.length === 0) return true;
+  const cordon = [n, ...alsoGoing].filter((x) => !snap.unschedulable[x]);
+  for (const x of cordon) snap.setUnschedulable(x, true);
+  for (const info of moving) snap.unbind(info);
+  const order = [...moving].sort(
+    (a, b) => b.priority - a.priority || (cluster.bound.get(a.key)?.id ?? 0) - (cluster.bound.get(b.key)?.id ?? 0),
+  );
+  const placed: PodInfo[] = [];
+  let fits = true;
+  for (const info of order) {
+    const chosen = cluster.scheduler.scheduleOne(info).chosenNode;
+    if (chosen === undefined) {
+      fits = false;
+      break;
+    }
+    snap.bind(info, snap.nodeIndex.get(chosen)!);
+    placed.push(info);
+  }
+  for (const info of placed) snap.unbind(info);
+  for (const info of moving) snap.bind(info, n);
+  for (const x of cordon) snap.setUnschedulable(x, false);
+  return fits;
 }

@@ -15,7 +15,15 @@
 import type { Pod } from '../api/types.js';
 import type { SimPod } from '../sim/sim-pod.js';
 import type { Simulator } from '../sim/simulator.js';
-import { blockingReason, DisruptionBudgets, type DrainRules, movablePods, placeElsewhere } from './disruption.js';
+import { RESOURCE_CPU, RESOURCE_MEMORY, type Snapshot } from '../snapshot/snapshot.js';
+import {
+  blockingReason,
+  DisruptionBudgets,
+  type DrainRules,
+  drainFits,
+  movablePods,
+  placeElsewhere,
+} from './disruption.js';
 import { admits, type NodeGroup, type Template } from './node-groups.js';
 import { NodeAutoscalingPolicy } from './policy.js';
 import { Requirements } from './requirements.js';
@@ -25,7 +33,7 @@ export interface KarpenterOptions {
   'batch-idle-duration': number;
   'batch-max-duration': number;
   consolidationPolicy: 'WhenEmptyOrUnderutilized' | 'WhenEmpty';
-  /** Seconds a node must have run before it may be consolidated. */
+  /** Seconds since a pod was last scheduled to or removed from a node before it may be consolidated. */
   consolidateAfter: number;
   /** Share of the nodes (e.g. "10%") or a number of nodes that may be disrupted at once. */
   budget: string;
@@ -43,6 +51,8 @@ export const KARPENTER_DEFAULTS: KarpenterOptions = {
 };
 
 const SPOT_TO_SPOT_MIN_CHEAPER = 15;
+/** Drain simulations through the scheduler per consolidation pass (Karpenter caps its pass in time). */
+const SCHEDULER_CHECKS_PER_PASS = 10;
 
 interface Claim {
   requirements: Requirements;
@@ -57,6 +67,7 @@ export class Karpenter extends NodeAutoscalingPolicy {
   private lastNewPod = Number.NaN;
   private readonly seen = new Set<string>();
   private lastConsolidation = Number.NEGATIVE_INFINITY;
+  private readonly podsLastSeen = new Map<string, { mark: string; since: number }>();
   private readonly rules: DrainRules = {
     skipNodesWithLocalStorage: false,
     skipNodesWithSystemPods: false,
@@ -194,13 +205,30 @@ export class Karpenter extends NodeAutoscalingPolicy {
     return left;
   }
 
+  /**
+   * Since when the node's pods have not changed (consolidateAfter counts from the last pod scheduled
+   * to or removed from the node), as seen at consolidation passes. The pod count and requests
+   * stand for "its pods", so a drain simulation that puts everything back leaves the clock alone.
+   */
+  private settledSince(snap: Snapshot, n: number, readyAt: number, now: number): number {
+    const name = snap.nodeNames[n];
+    const mark = `${snap.podCount[n]}/${snap.requested[RESOURCE_CPU][n]}/${snap.requested[RESOURCE_MEMORY][n]}`;
+    const seen = this.podsLastSeen.get(name);
+    if (seen?.mark === mark) return seen.since;
+    const since = seen ? now : readyAt;
+    this.podsLastSeen.set(name, { mark, since });
+    return since;
+  }
+
   private consolidate(sim: Simulator): void {
     const snap = sim.cluster.snapshot;
     const managedIdx: number[] = [];
     for (let n = 0; n < snap.nodeCount; n++) {
       const m = this.managed.get(snap.nodeNames[n]);
-      if (m && sim.now - m.readyAt >= this.options.consolidateAfter) managedIdx.push(n);
+      if (m && sim.now - this.settledSince(snap, n, m.readyAt, sim.now) >= this.options.consolidateAfter)
+        managedIdx.push(n);
     }
+    for (const name of this.podsLastSeen.keys()) if (!this.managed.has(name)) this.podsLastSeen.delete(name);
     let budget = this.budgetFor(this.managed.size);
     if (budget <= 0 || managedIdx.length === 0) return;
     const empty = managedIdx.filter((n) => movablePods(snap, n).length === 0);
@@ -218,6 +246,7 @@ export class Karpenter extends NodeAutoscalingPolicy {
     const budgets = new DisruptionBudgets(sim.cluster.live.podDisruptionBudgets, snap);
     const order = [...managedIdx].sort((a, b) => movablePods(snap, a).length - movablePods(snap, b).length || a - b);
     const templates = this.templates(sim);
+    let checked = 0;
     for (const n of order) {
       const name = snap.nodeNames[n];
       const current = this.managed.get(name)!.group;
@@ -233,9 +262,14 @@ export class Karpenter extends NodeAutoscalingPolicy {
       }
       const others: number[] = [];
       for (let t = 0; t < snap.nodeCount; t++) if (t !== n) others.push(t);
-      if (placeElsewhere(pods, snap, others, new Map())) {
-        this.remove(sim, [name], 'scale-down', current.name);
-        return;
+      // The cheap resource check first; the scheduler's own verdict for the few that pass it.
+      if (placeElsewhere(pods, snap, others, new Map()) && checked++ < SCHEDULER_CHECKS_PER_PASS) {
+        if (drainFits(sim.cluster, n)) {
+          this.remove(sim, [name], 'scale-down', current.name);
+          return;
+        }
+        this.leftAlone('the scheduler would not place every pod elsewhere', name);
+        continue;
       }
       const { claims, unfit } = this.plan(pods, templates);
       if (unfit.length > 0 || claims.length !== 1) continue;
