@@ -4,6 +4,8 @@
 // (time, sequence) order, let the controllers act, then schedule every pod in activeQ through the
 // engine (the same Scheduler as `berth schedule`), preempting lower-priority pods when that is the
 // only way in; repeat until nothing changes at that instant. Scheduling takes no simulated time.
+// An optional hook (a node autoscaling policy, src/autoscale) adds its wake-up times to the clock
+// and acts once the cluster has settled at each instant: it may add nodes or drain them.
 import { isDaemonPodOf } from '../api/daemonset.js';
 import { InputError, type Problem } from '../api/problem.js';
 import type { ClusterSnapshot, DaemonSet, Deployment, Job, Node, Pod, ReplicaSet } from '../api/types.js';

@@ -124,6 +124,35 @@ describe('cluster-autoscaler policy', () => {
     assert.ok((report.blocked['pod without a controller'] ?? 0) >= 1);
   });
 
+  it('keeps a node holding a pod with local storage, unless told to skip that check', () => {
+    const withEmptyDir = { volumes: [{ name: 'scratch', emptyDir: {} }] };
+    const run = (skip: boolean) => {
+      const g = group('xlarge', 'm5.xlarge', 0.192, { min: 2 });
+      const policy = ca([g], { 'skip-nodes-with-local-storage': skip });
+      const nodes = policy.initialNodes();
+      g.minSize = 0;
+      return replayWith(
+        policy,
+        [create(0, deployment('db', 2, { cpu: '500m' }, withEmptyDir))],
+        1800,
+        makeCluster({ nodes }),
+      ).report;
+    };
+    const kept = run(true);
+    assert.equal(kept.nodesRemoved, 0);
+    assert.equal(kept.blocked['pod with local storage'], 2);
+    assert.equal(run(false).nodesRemoved, 1);
+  });
+
+  it('new-pod-scale-up-delay: young pods do not trigger a scale-up yet', () => {
+    const policy = ca([group('large', 'm5.large', 0.096)], { 'new-pod-scale-up-delay': 45 });
+    const { report } = replayWith(policy, [create(0, deployment('web', 1, { cpu: '1' }))], 300);
+    assert.deepEqual(
+      report.events.map((e) => [e.t, e.kind]),
+      [[50, 'scale-up']],
+    );
+  });
+
   it('removes empty nodes together, up to max-empty-bulk-delete, and not below min size', () => {
     const g = group('large', 'm5.large', 0.096, { min: 5 });
     const policy = ca([g], { 'max-empty-bulk-delete': 3 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KARPENTER_DEFAULTS, Karpenter, type KarpenterOptions } from '../../src/autoscale/karpenter.js';
+import { templateOf } from '../../src/autoscale/node-groups.js';
 import { makeCluster, makePod } from '../helpers/cluster.js';
 import { podEvent } from '../sim/helpers.js';
 import { create, daemonSet, deployment, group, replayWith } from './helpers.js';
@@ -60,6 +61,35 @@ describe('karpenter policy', () => {
     assert.deepEqual(
       report.events.filter((e) => e.kind === 'scale-up').map((e) => e.group),
       ['m5-xlarge'],
+    );
+  });
+
+  it('pods whose requirements cannot be intersected get separate claims', () => {
+    const policy = karpenter([
+      group('a-large', 'm5.large', 0.096, { zone: 'zone-a' }),
+      group('b-large', 'm5.large', 0.096, { zone: 'zone-b' }),
+      group('a-2xlarge', 'm5.2xlarge', 0.384, { zone: 'zone-a' }),
+    ]);
+    const templates = policy.groups.map((g) => templateOf(g, []));
+    const inZone = (name: string, zone: string) =>
+      makePod(name, {
+        cpu: '500m',
+        spec: {
+          containers: [{ name: 'main', resources: { requests: { cpu: '500m' } } }],
+          nodeSelector: { 'topology.kubernetes.io/zone': zone },
+        },
+      });
+    const { claims, unfit } = policy.plan(
+      [inZone('a1', 'zone-a'), inZone('b1', 'zone-b'), inZone('a2', 'zone-a')],
+      templates,
+    );
+    assert.deepEqual(unfit, []);
+    assert.deepEqual(
+      claims.map((c) => [c.pods.map((p) => p.metadata.name), policy.cheapest(c.offerings).group.name]),
+      [
+        [['a1', 'a2'], 'a-large'],
+        [['b1'], 'b-large'],
+      ],
     );
   });
 
