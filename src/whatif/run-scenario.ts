@@ -4,7 +4,7 @@
 // same inputs and seed, same result.
 import { basename } from 'node:path';
 import { builtinRegistry } from '../../plugins/index.js';
-import type { ClusterSnapshot } from '../api/types.js';
+import { emptyCluster } from '../api/cluster.js';
 import { ClusterAutoscaler } from '../autoscale/cluster-autoscaler.js';
 import { Karpenter } from '../autoscale/karpenter.js';
 import { NodeAutoscalingPolicy, type PolicyReport } from '../autoscale/policy.js';
@@ -24,24 +24,6 @@ export interface ScenarioResult {
   summary: ReplaySummary;
   policy: PolicyReport;
   chart: ChartSeries;
-}
-
-function emptyCluster(): ClusterSnapshot {
-  return {
-    nodes: [],
-    pods: [],
-    pendingPods: [],
-    namespaces: [],
-    services: [],
-    replicaSets: [],
-    replicationControllers: [],
-    statefulSets: [],
-    deployments: [],
-    daemonSets: [],
-    jobs: [],
-    podDisruptionBudgets: [],
-    priorityClasses: [],
-  };
 }
 
 /** A policy that never acts: the fixed-size baseline (groups at their minimum size). */
