@@ -1,5 +1,6 @@
 // `report.html` of a what-if: one self-contained page (inline CSS and SVG, no script, no network)
-// comparing scenarios on the same trace. Every chart is an <svg data-chart="NAME">:
+// comparing scenarios on the same trace. Every chart is an <svg data-chart="NAME"> with one
+// `<path class="series">` per line or bar (as the replay report, for the browser test):
 //   comparison        cost and node-hours per scenario (bars), beside the comparison table
 //   nodes             nodes over time, one line per scenario
 //   nodes-per-group   nodes of each group over time, one chart per scenario (data-scenario)
@@ -70,8 +71,8 @@ function lineChart(
     parts.push(`<text x="${x(s).toFixed(1)}" y="${HEIGHT - 12}" text-anchor="middle">${esc(hours(s))}</text>`);
   }
   lines.forEach((l, k) => {
-    const points = l.values.map((v, i) => `${x(l.t[i]).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    parts.push(`<polyline fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="1.5" points="${points}"/>`);
+    const d = l.values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(l.t[i]).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    parts.push(`<path class="series" fill="none" stroke="${COLORS[k % COLORS.length]}" stroke-width="1.5" d="${d}"/>`);
   });
   parts.push('</svg>');
   return `<figure><figcaption>${esc(title)}</figcaption>${parts.join('')}<div class="legend">${legend(lines.map((l) => l.name))}</div></figure>`;
@@ -92,13 +93,16 @@ function comparisonChart(rows: readonly ComparisonRow[]): string {
   rows.forEach((r, i) => {
     const top = PAD.top + 4 + i * (barH + 8);
     const color = COLORS[i % COLORS.length];
-    const wc = (r.cost / maxCost) * (half - 60);
-    const wh = (r.nodeHours / maxHours) * (half - 60);
+    // At least a pixel wide, so a zero still shows as a drawn bar.
+    const wc = Math.max(1, (r.cost / maxCost) * (half - 60));
+    const wh = Math.max(1, (r.nodeHours / maxHours) * (half - 60));
+    const bar = (x0: number, w: number) =>
+      `<path class="series" fill="${color}" d="M${x0},${top} h${w.toFixed(1)} v${barH} h${(-w).toFixed(1)} Z"/>`;
     parts.push(
       `<text x="${labelW - 8}" y="${top + 13}" text-anchor="end">${esc(r.scenario)}</text>`,
-      `<rect x="${labelW}" y="${top}" width="${wc.toFixed(1)}" height="${barH}" fill="${color}"/>`,
+      bar(labelW, wc),
       `<text x="${(labelW + wc + 4).toFixed(1)}" y="${top + 13}">${r.cost}</text>`,
-      `<rect x="${labelW + half + 20}" y="${top}" width="${wh.toFixed(1)}" height="${barH}" fill="${color}"/>`,
+      bar(labelW + half + 20, wh),
       `<text x="${(labelW + half + 24 + wh).toFixed(1)}" y="${top + 13}">${r.nodeHours}</text>`,
     );
   });

@@ -52,6 +52,14 @@ describe('berth whatif', () => {
     for (const name of ['comparison', 'nodes', 'pending', 'allocation-cpu', 'allocation-memory', 'cost'])
       assert.ok(charts.includes(name), name);
     assert.equal(charts.filter((n) => n === 'nodes-per-group').length, 3);
+    // Every chart draws its series as paths: a line per scenario (or group), two bars per scenario.
+    for (const svg of html.match(/<svg data-chart="[^"]+"[^]*?<\/svg>/g) ?? []) {
+      const name = /data-chart="([^"]+)"/.exec(svg)?.[1];
+      const series = svg.match(/<path class="series"/g)?.length ?? 0;
+      const groups = /data-scenario="([^"]+)"/.exec(svg)?.[1];
+      const expected = name === 'comparison' ? 6 : groups ? ({ 'ca-price-spot': 4, karpenter: 7 }[groups] ?? 3) : 3;
+      assert.equal(series, expected, `${name} ${groups ?? ''}: ${series} series`);
+    }
   });
 
   it('determinism: same seed, identical comparison bytes, whatever the thread count', async () => {
