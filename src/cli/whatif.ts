@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for random tie-breaks and the random expander', '1')
     .option('--shard <i/n>', 'run only scenarios i, i+n, … of the list (0-based), e.g. for an Indexed Job')
     .option('--threads <n>', 'worker threads at once (default: available cores)')
-    .option('--out <dir>', 'directory for comparison.json, comparison.csv, comparison.md, report.html')
+    .option('--out <dir>', 'directory for comparison.json, comparison.csv, comparison.md, report.html, timeseries/')
     .action((opts) => runCommand(() => whatifCommand(opts)));
   cmd
     .command('merge')
@@ -65,5 +65,5 @@ async function whatifCommand(opts: WhatifCliOptions): Promise<void> {
     threads,
   });
   process.stdout.write(comparisonMarkdown(c.scenarios.map((s) => s.row)));
-  process.stdout.write(`\nwrote ${opts.out}/comparison.json, comparison.csv, comparison.md, report.html\n`);
+  process.stdout.write(`\nwrote ${opts.out}/comparison.json, comparison.csv, comparison.md, report.html, timeseries/\n`);
 }

@@ -1,5 +1,6 @@
 // The side-by-side comparison of scenario results: one row of headline figures per scenario, as
 // JSON (with the full per-scenario detail), CSV and a Markdown table.
+import type { PolicyReport } from '../autoscale/policy.js';
 import type { ScenarioResult } from './run-scenario.js';
 
 export interface ComparisonRow {
@@ -96,5 +97,20 @@ export function comparisonMarkdown(rows: readonly ComparisonRow[]): string {
   const head = tableHeader();
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`];
   for (const r of rows) lines.push(`| ${tableCells(r).join(' | ')} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `timeseries/03-ca-price-spot.csv`: the scenario's index in the list, and its name made file-safe. */
+export function timeseriesFileName(s: Pick<ScenarioResult, 'index' | 'name'>): string {
+  return `${String(s.index).padStart(2, '0')}-${s.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.csv`;
+}
+
+/** Per simulated minute: nodes of each group (provisioning included) and the cost so far. */
+export function policyTimeseriesCsv(p: PolicyReport): string {
+  const groups = Object.keys(p.series.nodesByGroup);
+  const lines = [['minute', 'time_s', ...groups.map((g) => `nodes_${g}`), 'cost'].join(',')];
+  p.series.t.forEach((t, i) => {
+    lines.push([t / 60, t, ...groups.map((g) => p.series.nodesByGroup[g][i]), p.series.cost[i]].join(','));
+  });
   return `${lines.join('\n')}\n`;
 }

@@ -11,7 +11,13 @@ import { Worker } from 'node:worker_threads';
 import { InputError, type Problem } from '../api/problem.js';
 import { whatifReportHtml } from '../report/whatif-html.js';
 import { scanTrace } from '../traces/reader.js';
-import { comparisonCsv, comparisonMarkdown, comparisonRow } from './compare.js';
+import {
+  comparisonCsv,
+  comparisonMarkdown,
+  comparisonRow,
+  policyTimeseriesCsv,
+  timeseriesFileName,
+} from './compare.js';
 import type { ScenarioResult } from './run-scenario.js';
 import { readScenario } from './scenario.js';
 
@@ -183,6 +189,9 @@ function writeOutputs(c: Comparison, outDir: string): void {
   writeFileSync(join(tmp, 'comparison.csv'), comparisonCsv(rows));
   writeFileSync(join(tmp, 'comparison.md'), comparisonMarkdown(rows));
   writeFileSync(join(tmp, 'report.html'), whatifReportHtml(c.trace, c.scenarios, rows));
+  mkdirSync(join(tmp, 'timeseries'));
+  for (const s of c.scenarios)
+    writeFileSync(join(tmp, 'timeseries', timeseriesFileName(s)), policyTimeseriesCsv(s.policy));
   if (!existsSync(out)) {
     renameSync(tmp, out);
     return;

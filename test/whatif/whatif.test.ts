@@ -35,6 +35,13 @@ describe('berth whatif', () => {
       /^scenario,policy,cost,nodeHours,pendingP50,pendingP95,pendingP99,unschedulable,noNodeTypeFits/,
     );
     assert.match(read(out, 'comparison.md'), /^\| scenario \| policy \| cost \(\$\)/);
+    const series = read(out, 'timeseries/01-ca-price-spot.csv').trim().split('\n');
+    assert.equal(
+      series[0],
+      'minute,time_s,nodes_m5-large-od,nodes_m5-xlarge-spot,nodes_c5-2xlarge-spot,nodes_r5-xlarge-spot,cost',
+    );
+    assert.equal(series.length, 1 + 3 * 60 + 1);
+    assert.equal(Number(series.at(-1)!.split(',').at(-1)), c.scenarios[1].policy.cost);
     // The bundled trace holds one pod larger than every type: pending at the end, reported, no scale-up for it.
     for (const s of c.scenarios) {
       assert.equal(s.row.noNodeTypeFits, 1);
@@ -78,7 +85,7 @@ describe('berth whatif', () => {
     assert.equal(read(join(root, 's0'), 'comparison.csv').trim().split('\n').length, 3);
     assert.equal(read(join(root, 's1'), 'comparison.csv').trim().split('\n').length, 2);
     merge([join(root, 's1'), join(root, 's0')], join(root, 'merged'));
-    for (const f of ['comparison.csv', 'comparison.md', 'report.html'])
+    for (const f of ['comparison.csv', 'comparison.md', 'report.html', 'timeseries/02-karpenter.csv'])
       assert.equal(read(join(root, 'merged'), f), read(out, f), f);
     assert.throws(() => merge([join(root, 's0'), join(root, 's0')], join(root, 'twice')), InputError);
     const cli = spawnSync(
