@@ -10,11 +10,14 @@ import { register as registerSchedule } from './schedule.js';
 import { register as registerServe } from './serve.js';
 import { register as registerTrace } from './trace.js';
 import { register as registerValidate } from './validate.js';
+import { register as registerWhatif } from './whatif.js';
 
 const program = new Command('berth')
   .description('Kubernetes scheduling and capacity planning: kube-scheduler v1.35 decisions, live and offline.')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Lets a command's subcommand own the options after its name (`whatif merge DIR… --out DIR`).
+  .enablePositionalOptions();
 
 registerDemo(program);
 registerSchedule(program);
@@ -24,5 +27,6 @@ registerServe(program);
 registerValidate(program);
 registerBench(program);
 registerCapacity(program);
+registerWhatif(program);
 
 await program.parseAsync(process.argv);

@@ -4,6 +4,8 @@
 // (time, sequence) order, let the controllers act, then schedule every pod in activeQ through the
 // engine (the same Scheduler as `berth schedule`), preempting lower-priority pods when that is the
 // only way in; repeat until nothing changes at that instant. Scheduling takes no simulated time.
+// An optional hook (a node autoscaling policy, src/autoscale) adds its wake-up times to the clock
+// and acts once the cluster has settled at each instant: it may add nodes or drain them.
 import { isDaemonPodOf } from '../api/daemonset.js';
 import { InputError, type Problem } from '../api/problem.js';
 import type {
@@ -64,6 +66,19 @@ export interface SimulatorOptions {
   until?: number;
   /** Called once the cluster is settled at each instant (tests check invariants here). */
   onInstant?: (sim: Simulator) => void;
+  /** A node autoscaling policy (src/autoscale): wakes the clock and acts once the cluster settles. */
+  hook?: SimulatorHook;
+}
+
+/** What a policy plugged into the replay does: say when it next wants to act, and act. */
+export interface SimulatorHook {
+  /** The next simulated time it wants to act (Infinity when none). */
+  nextWake(): number;
+  /**
+   * Called at each instant once the cluster is settled; may add or drain nodes. Returns true to be
+   * called again at the same instant once the cluster has settled after its changes.
+   */
+  act(sim: Simulator): boolean;
 }
 
 export interface Progress {
@@ -248,6 +263,7 @@ export class Simulator implements ControllerHost {
   run(reader: TraceReader): SimulationResult {
     this.reader = reader;
     this.settle();
+    this.runHook();
     this.options.onInstant?.(this);
     const progressEvery = 4096;
     for (;;) {
@@ -258,6 +274,7 @@ export class Simulator implements ControllerHost {
         this.events.peek()?.t ?? Number.POSITIVE_INFINITY,
         this.queue.nextBackoff(),
         this.queue.nextFlush(),
+        this.options.hook?.nextWake() ?? Number.POSITIVE_INFINITY,
       );
       if (t === Number.POSITIVE_INFINITY || t > limit) break;
       this.recorder.advance(t, this.cluster.snapshot, this.running, this.queue.pendingCount);
@@ -270,6 +287,7 @@ export class Simulator implements ControllerHost {
       }
       this.queue.tick(t);
       this.settle();
+      this.runHook();
       this.options.onInstant?.(this);
       this.cluster.compactIfNeeded();
     }
@@ -280,6 +298,43 @@ export class Simulator implements ControllerHost {
     const chart = this.recorder.chart;
     if (this.podAutoscaling.size > 0) chart.replicas = this.podAutoscaling.replicaHistory();
     return { summary: this.summary(), chart, resources: this.recorder.resources };
+  }
+
+  private runHook(): void {
+    const hook = this.options.hook;
+    if (!hook) return;
+    for (let again = true; again; ) {
+      again = hook.act(this);
+      this.settle();
+    }
+  }
+
+  // ---- what a policy hook may do ------------------------------------------------------------------
+
+  /** Pods waiting to be scheduled that have failed at least once (DaemonSet pods excluded). */
+  unschedulablePods(): SimPod[] {
+    const out: SimPod[] = [];
+    for (const sp of this.pods.values())
+      if (!sp.daemon && sp.attempts > 0 && (sp.state === 'unschedulable' || sp.state === 'backoff')) out.push(sp);
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** A running pod by key. */
+  boundPod(key: string): SimPod | undefined {
+    return this.cluster.bound.get(key);
+  }
+
+  /** A node the policy provisioned joins now. */
+  addNode(node: Node): void {
+    this.cluster.addNode(node);
+    this.recorder.nodeAdded(node);
+    this.nodesChanged();
+  }
+
+  /** A node the policy removes: its pods are evicted (owners replace them), then it goes. */
+  drainNode(name: string): void {
+    const problem = this.removeNode(name, false, 0);
+    if (problem) throw new Error(problem.message);
   }
 
   private progress(): void {
