@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { replay } from '../../src/sim/replay.js';
+import { whatif } from '../../src/whatif/whatif.js';
 import { artifactPath, browserSkipReason, withPage } from '../helpers/browser.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -27,6 +28,11 @@ interface ChartInfo {
 async function checkReport(trace: string, until: number, charts: string[], shotName: string): Promise<void> {
   const out = artifactPath('browser', shotName);
   await replay({ cluster: join(ROOT, 'traces/clusters/demo.yaml'), trace: join(ROOT, trace), seed: 1, until, out });
+  await checkPage(out, charts, shotName);
+}
+
+/** Opens DIR/report.html: the charts named, in order, each drawn; no console errors; a screenshot. */
+async function checkPage(out: string, charts: string[], shotName: string): Promise<void> {
   const shot = artifactPath('browser', `${shotName}.png`);
   await withPage(join(out, 'report.html'), async (page, consoleErrors) => {
     const found: ChartInfo[] = await page.$$eval('svg[data-chart]', (svgs) =>
@@ -67,5 +73,15 @@ describe('report.html in headless Chromium', { timeout: 180_000 }, () => {
 
   it('with a HorizontalPodAutoscaler: its replicas chart is drawn too', { skip }, async () => {
     await checkReport('traces/hpa-demo.jsonl', 24 * 3600, [...CHARTS, 'replicas'], 'hpa-report');
+  });
+
+  it('the bundled what-if comparison: every scenario chart drawn, no console errors', { skip }, async () => {
+    const dir = join(ROOT, 'traces/whatif');
+    const out = artifactPath('browser', 'whatif-report');
+    const names = ['ca-least-waste-m5', 'ca-price-spot', 'karpenter'];
+    const scenarios = names.map((n) => join(dir, `${n}.yaml`));
+    await whatif({ trace: join(dir, 'trace.jsonl'), scenarios, seed: 1, out, threads: 1 });
+    const charts = ['comparison', 'nodes', 'pending', 'allocation-cpu', 'allocation-memory', 'cost'];
+    await checkPage(out, [...charts, ...names.map(() => 'nodes-per-group')], 'whatif-report');
   });
 });
