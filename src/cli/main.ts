@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { register as registerBench } from './bench.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerGpuSweep } from './gpu-sweep.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerSchedule } from './schedule.js';
 import { register as registerServe } from './serve.js';
@@ -22,5 +23,6 @@ registerTrace(program);
 registerServe(program);
 registerValidate(program);
 registerBench(program);
+registerGpuSweep(program);
 
 await program.parseAsync(process.argv);

@@ -81,6 +81,11 @@ function readTable(file: string, required: readonly string[]): Table {
   return { rows, problems };
 }
 
+/** Problems in file order (row-shape problems are found before value problems). */
+function byLine(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
 /** A whole number in [min, max] from `column`, or undefined after recording a problem. */
 function wholeNumber(
   file: string,
@@ -156,7 +161,7 @@ export function readGpuNodes(file: string): GpuCluster {
     });
     for (let d = 0; d < gpus!; d++) devices.push({ node: name, index: d, model });
   }
-  if (problems.length > 0) throw new InputError(problems);
+  if (problems.length > 0) throw new InputError(byLine(problems));
   return { nodes, devices };
 }
 
@@ -198,7 +203,7 @@ export function readGpuTasks(file: string): GpuTask[] {
       gpuSpec: row.get('gpu_spec'),
     });
   }
-  if (problems.length > 0) throw new InputError(problems);
+  if (problems.length > 0) throw new InputError(byLine(problems));
   return tasks;
 }
 
