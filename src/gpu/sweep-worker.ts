@@ -1,7 +1,7 @@
 // A sweep worker thread: runs the experiments it is sent, one at a time, and posts their curves.
 // Node and task files are read once per worker.
 import { parentPort } from 'node:worker_threads';
-import { formatProblem, InputError } from '../api/problem.js';
+import { InputError } from '../api/problem.js';
 import { type GpuCluster, type GpuTask, readGpuNodes, readGpuTasks } from '../traces/alibaba-gpu.js';
 import { runExperiment } from './experiment.js';
 import type { SweepJob, WorkerReply } from './sweep.js';
@@ -27,7 +27,7 @@ parentPort!.on('message', (job: SweepJob) => {
     reply = { id: job.id, allocation: Array.from(r.allocation), arrived: r.arrived, failed: r.failed };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    reply = { id: job.id, error: err.problems.map(formatProblem).join('\n') };
+    reply = { id: job.id, problems: err.problems };
   }
   parentPort!.postMessage(reply);
 });

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { basename, dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GpuPolicy } from '../../plugins/gpu/index.js';
-import { InputError } from '../api/problem.js';
+import { InputError, type Problem } from '../api/problem.js';
+import { readGpuNodes, readGpuTasks } from '../traces/alibaba-gpu.js';
 import { allocationPlotSvg } from './plot.js';
 
 export interface SweepJob {
@@ -20,8 +21,8 @@ export interface SweepJob {
 }
 
 export type WorkerReply =
-  | { id: number; allocation: number[]; arrived: number; failed: number; error?: undefined }
-  | { id: number; error: string };
+  | { id: number; allocation: number[]; arrived: number; failed: number; problems?: undefined }
+  | { id: number; problems: Problem[] };
 
 export interface SweepOptions {
   nodesFile: string;
@@ -71,9 +72,9 @@ function runJobs(
       pool.push(w);
       w.on('message', (reply: WorkerReply) => {
         if (failed) return;
-        if (reply.error !== undefined) {
+        if (reply.problems !== undefined) {
           failed = true;
-          finish(new InputError([{ code: 'sweep', file: jobs[reply.id].tasksFile, message: reply.error }]));
+          finish(new InputError(reply.problems));
           return;
         }
         runs.push({ job: jobs[reply.id], allocation: reply.allocation, arrived: reply.arrived, failed: reply.failed });
@@ -144,6 +145,17 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
   if (existsSync(out) && !statSync(out).isDirectory()) {
     throw new InputError([{ code: 'output', path: '--out', message: `${opts.out} exists and is not a directory` }]);
   }
+  // Every input is read once here first, so bad rows in any file stop the sweep before it starts.
+  const problems: Problem[] = [];
+  for (const read of [() => readGpuNodes(opts.nodesFile), ...opts.traces.map((t) => () => readGpuTasks(t.file))]) {
+    try {
+      read();
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
   const jobs: SweepJob[] = [];
   for (const trace of opts.traces) {
     for (const policy of opts.policies) {
