@@ -1,7 +1,6 @@
-// The FGD study's experiment on one trace: tasks are drawn from the trace with replacement (a
-// seeded generator) until their GPU requests add up to `targetLoad` × the cluster's GPU capacity,
-// then arrive in trace order (a task drawn twice arrives twice, side by side); nothing departs and
-// a task that fits nowhere is dropped. After each arrival that crosses a whole percent of
+// The FGD study's experiment on one trace: the trace's tasks arrive in order, followed by tasks
+// drawn from it with replacement (a seeded generator), until their GPU requests add up to
+// `targetLoad` × the cluster's GPU capacity; nothing departs and a task that fits nowhere is dropped. After each arrival that crosses a whole percent of
 // capacity, the GPU allocation ratio (allocated GPU milli / cluster GPU milli) is recorded. Every
 // task goes through berth's engine with NodeResourcesFit, GpuShare and the policy's score plugin.
 
@@ -37,7 +36,11 @@ export interface ExperimentResult {
   failedGpus: number;
 }
 
-/** Indices of the tasks drawn, in arrival (trace) order. */
+/**
+ * Indices of the arriving tasks: the trace in its order, then tasks drawn from it at random with
+ * replacement (the study's simulator appends such clones to inflate the workload), until the GPU
+ * requests reach `targetLoad` × capacity. A trace that reaches the target alone is cut there.
+ */
 export function sampleTasks(
   tasks: readonly GpuTask[],
   capacityMilli: number,
@@ -46,15 +49,20 @@ export function sampleTasks(
 ): Int32Array {
   const totalMilli = tasks.reduce((s, t) => s + taskGpuMilli(t), 0);
   if (totalMilli === 0) throw new InputError([{ code: 'trace', message: 'the task list has no task asking for GPUs' }]);
-  const rng = new Rng(seed);
-  const drawn: number[] = [];
+  const target = targetLoad * capacityMilli;
+  const order: number[] = [];
   let sum = 0;
-  while (sum < targetLoad * capacityMilli) {
-    const i = rng.int(tasks.length);
-    drawn.push(i);
+  for (let i = 0; i < tasks.length && sum < target; i++) {
+    order.push(i);
     sum += taskGpuMilli(tasks[i]);
   }
-  return Int32Array.from(drawn).sort();
+  const rng = new Rng(seed);
+  while (sum < target) {
+    const i = rng.int(tasks.length);
+    order.push(i);
+    sum += taskGpuMilli(tasks[i]);
+  }
+  return Int32Array.from(order);
 }
 
 /** The workload's GPU task shapes and how often each occurs in the trace (FGD's distribution). */
@@ -106,6 +114,7 @@ export function runExperiment(spec: ExperimentSpec): ExperimentResult {
     tieBreak: 'random',
     seed: spec.seed,
     explain: false,
+    failureMessages: false,
   });
   const points = Math.round(spec.targetLoad * 100);
   const allocation = new Float64Array(points);

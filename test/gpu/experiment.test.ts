@@ -12,18 +12,26 @@ function task(name: string, numGpu: number, gpuMilli: number, cpuMilli = 1000): 
 }
 
 describe('sampleTasks', () => {
-  test('draws until the GPU requests reach target × capacity, in trace order, the same for the same seed', () => {
+  const tasks = [task('a', 1, 300), task('b', 0, 0), task('c', 2, 1000)];
+
+  test('the trace in order, then random draws until the GPU requests reach target × capacity; same seed, same draws', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0.1, max: 3, noNaN: true }), (seed, target) => {
-        const tasks = [task('a', 1, 300), task('b', 0, 0), task('c', 2, 1000)];
-        const order = sampleTasks(tasks, 4000, target, seed);
-        const milli = Array.from(order, (i) => tasks[i].numGpu * tasks[i].gpuMilli);
+        const order = Array.from(sampleTasks(tasks, 4000, target, seed));
+        const milli = order.map((i) => tasks[i].numGpu * tasks[i].gpuMilli);
         const sum = milli.reduce((s, m) => s + m, 0);
         assert.ok(sum >= target * 4000);
-        for (let i = 1; i < order.length; i++) assert.ok(order[i - 1] <= order[i]);
-        assert.deepEqual(sampleTasks(tasks, 4000, target, seed), order);
+        assert.ok(sum - milli[milli.length - 1] < target * 4000, 'stops at the first task reaching the target');
+        const prefix = Math.min(order.length, tasks.length);
+        assert.deepEqual(order.slice(0, prefix), [0, 1, 2].slice(0, prefix));
+        assert.deepEqual(Array.from(sampleTasks(tasks, 4000, target, seed)), order);
       }),
     );
+  });
+
+  test('a trace that reaches the target alone is cut there', () => {
+    assert.deepEqual(Array.from(sampleTasks(tasks, 1000, 1, 5)), [0, 1, 2]);
+    assert.deepEqual(Array.from(sampleTasks(tasks, 1000, 0.2, 5)), [0]);
   });
 });
 
