@@ -56,11 +56,12 @@ export function allocationPlotSvg(runs: readonly SweepRun[], policies: readonly 
     );
     out.push(`<rect x="${ox}" y="${oy}" width="${w}" height="${h}" fill="none" stroke="#ccc"/>`);
     for (const y of [0.6, 0.7, 0.8, 0.9, 1.0]) {
-      out.push(`<line x1="${ox}" x2="${ox + w}" y1="${sy(y)}" y2="${sy(y)}" stroke="#eee"/>`);
-      out.push(`<text x="${ox - 3}" y="${sy(y) + 3}" text-anchor="end">${Math.round(y * 100)}%</text>`);
+      const py = sy(y).toFixed(1);
+      out.push(`<line x1="${ox}" x2="${ox + w}" y1="${py}" y2="${py}" stroke="#eee"/>`);
+      out.push(`<text x="${ox - 3}" y="${(sy(y) + 3).toFixed(1)}" text-anchor="end">${Math.round(y * 100)}%</text>`);
     }
     for (let x = X_FROM; x <= xTo; x += 20) {
-      out.push(`<text x="${sx(x)}" y="${oy + h + 12}" text-anchor="middle">${x}%</text>`);
+      out.push(`<text x="${sx(x).toFixed(1)}" y="${oy + h + 12}" text-anchor="middle">${x}%</text>`);
     }
     policies.forEach((p, i) => {
       const key = `${trace}\u0000${p}`;
