@@ -2,7 +2,7 @@
 import { Registry } from '../src/framework/registry.js';
 import daemonSetReservation from './daemonset-reservation.js';
 import dynamicResources from './dynamic-resources.js';
-import { GPU_PLUGINS } from './gpu/index.js';
+import { registerGpuPlugins } from './gpu/index.js';
 import imageLocality from './image-locality.js';
 import interPodAffinity from './inter-pod-affinity.js';
 import { defaultBinder, defaultPreemption, prioritySort, schedulingGates } from './lifecycle.js';
@@ -40,28 +40,28 @@ export const DEFAULT_MULTI_POINT: readonly { name: string; weight?: number }[] =
 ];
 
 export function builtinRegistry(): Registry {
-  const registry = new Registry()
-    .register(schedulingGates)
-    .register(prioritySort)
-    .register(nodeUnschedulable)
-    .register(nodeName)
-    .register(taintToleration)
-    .register(nodeAffinity)
-    .register(nodePorts)
-    .register(nodeResourcesFit)
-    .register(volumeRestrictions)
-    .register(nodeVolumeLimits)
-    .register(volumeBinding)
-    .register(volumeZone)
-    .register(podTopologySpread)
-    .register(interPodAffinity)
-    .register(dynamicResources)
-    .register(defaultPreemption)
-    .register(balancedAllocation)
-    .register(imageLocality)
-    .register(defaultBinder)
-    // Not in the default profile: enabled by name (upstream has no such plugin).
-    .register(daemonSetReservation);
-  for (const def of GPU_PLUGINS) registry.register(def);
-  return registry;
+  return registerGpuPlugins(
+    new Registry()
+      .register(schedulingGates)
+      .register(prioritySort)
+      .register(nodeUnschedulable)
+      .register(nodeName)
+      .register(taintToleration)
+      .register(nodeAffinity)
+      .register(nodePorts)
+      .register(nodeResourcesFit)
+      .register(volumeRestrictions)
+      .register(nodeVolumeLimits)
+      .register(volumeBinding)
+      .register(volumeZone)
+      .register(podTopologySpread)
+      .register(interPodAffinity)
+      .register(dynamicResources)
+      .register(defaultPreemption)
+      .register(balancedAllocation)
+      .register(imageLocality)
+      .register(defaultBinder)
+      // Not in the default profile: enabled by name (upstream has no such plugin).
+      .register(daemonSetReservation),
+  );
 }

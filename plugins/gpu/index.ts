@@ -1,4 +1,6 @@
 // The GPU-sharing plugins (device-level model and the FGD study's policies), registered by name.
+
+import type { Registry } from '../../src/framework/registry.js';
 import bestFit from './best-fit.js';
 import clustering from './clustering.js';
 import dotProduct from './dot-product.js';
@@ -8,6 +10,12 @@ import packing from './packing.js';
 import random from './random.js';
 
 export const GPU_PLUGINS = [gpuShare, random, dotProduct, packing, clustering, bestFit, fgd] as const;
+
+/** Adds the GPU plugins to `registry` (not in the default profile: enabled by name). */
+export function registerGpuPlugins(registry: Registry): Registry {
+  for (const def of GPU_PLUGINS) registry.register(def);
+  return registry;
+}
 
 /** Policy names (`--policy`) to their score plugin. */
 export const GPU_POLICIES = {
