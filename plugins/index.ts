@@ -2,6 +2,7 @@
 import { Registry } from '../src/framework/registry.js';
 import daemonSetReservation from './daemonset-reservation.js';
 import dynamicResources from './dynamic-resources.js';
+import { registerGpuPlugins } from './gpu/index.js';
 import imageLocality from './image-locality.js';
 import interPodAffinity from './inter-pod-affinity.js';
 import { defaultBinder, defaultPreemption, prioritySort, schedulingGates } from './lifecycle.js';
@@ -39,7 +40,7 @@ export const DEFAULT_MULTI_POINT: readonly { name: string; weight?: number }[] =
 ];
 
 export function builtinRegistry(): Registry {
-  return (
+  return registerGpuPlugins(
     new Registry()
       .register(schedulingGates)
       .register(prioritySort)
@@ -61,6 +62,6 @@ export function builtinRegistry(): Registry {
       .register(imageLocality)
       .register(defaultBinder)
       // Not in the default profile: enabled by name (upstream has no such plugin).
-      .register(daemonSetReservation)
+      .register(daemonSetReservation),
   );
 }

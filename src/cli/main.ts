@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { register as registerBench } from './bench.js';
 import { register as registerCapacity } from './capacity.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerGpuSweep } from './gpu-sweep.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerSchedule } from './schedule.js';
 import { register as registerServe } from './serve.js';
@@ -28,5 +29,6 @@ registerValidate(program);
 registerBench(program);
 registerCapacity(program);
 registerWhatif(program);
+registerGpuSweep(program);
 
 await program.parseAsync(process.argv);

@@ -20,6 +20,11 @@ export interface SchedulerOptions {
   seed: number;
   /** Build per-node failures and per-plugin scores (the conformance output). */
   explain: boolean;
+  /**
+   * Unschedulable pods get a message naming why each node failed (default). Callers that only
+   * count failures (the GPU sweep) turn it off: no second walk, no reasons, no lastRejection().
+   */
+  failureMessages?: boolean;
 }
 
 /** kube-scheduler's floor on how many feasible nodes to look for before stopping early. */
@@ -247,6 +252,10 @@ export class Scheduler {
     }
     if (nodeCount > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % nodeCount;
     const feasibleNodes = feasible.subarray(0, found);
+    if (found === 0 && !explain && this.options.failureMessages === false) {
+      result.feasibleCount = 0;
+      return result;
+    }
     if (found === 0 && entry) {
       // Which plugin rejected each node (for the message and for preemption) needs the full walk.
       this.nextStartNodeIndex = startIndex;

@@ -33,6 +33,17 @@ export function parseGoInt(text: string): number {
   return /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
 }
 
+/**
+ * Plugin-owned per-node state that has to follow the cluster (GPU devices, say): created through
+ * Snapshot.extension(), then told about every node added and every pod bound or removed, after
+ * the snapshot's own accounting and before nodeGeneration readers see the change.
+ */
+export interface SnapshotExtension {
+  nodeAdded(node: number): void;
+  /** `info` was bound to `node` (sign 1) or is being removed from it (sign -1). */
+  podChanged(info: PodInfo, node: number, sign: 1 | -1): void;
+}
+
 export class Snapshot {
   // ---- interners --------------------------------------------------------------------------
   readonly labelKeys = new Interner();
@@ -83,6 +94,7 @@ export class Snapshot {
   nodeGeneration = new Uint32Array(0);
 
   private readonly valueIntCache: number[] = [];
+  private readonly extensions = new Map<string, SnapshotExtension>();
 
   constructor(cluster: ClusterSnapshot) {
     this.cluster = cluster;
@@ -139,6 +151,19 @@ export class Snapshot {
       (l) => this.internLabels(l),
       (r) => this.resourceId(r),
     );
+  }
+
+  /**
+   * The extension named `name`, made by `create` on first use; `create` builds it from the nodes
+   * and bound pods already here, and from then on it hears of every change.
+   */
+  extension<T extends SnapshotExtension>(name: string, create: (snapshot: Snapshot) => T): T {
+    let ext = this.extensions.get(name);
+    if (!ext) {
+      ext = create(this);
+      this.extensions.set(name, ext);
+    }
+    return ext as T;
   }
 
   // ---- nodes --------------------------------------------------------------------------------
@@ -228,6 +253,7 @@ export class Snapshot {
 
     this.usedPorts.push([]);
     this.podsOnNode.push([]);
+    for (const ext of this.extensions.values()) ext.nodeAdded(n);
     this.version++;
     return n;
   }
@@ -279,6 +305,7 @@ export class Snapshot {
       if (sign > 0) ports.push(p);
       else ports.splice(ports.indexOf(p), 1);
     }
+    for (const ext of this.extensions.values()) ext.podChanged(info, node, sign);
     this.version++;
   }
 
