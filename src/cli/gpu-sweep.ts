@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .action((opts) => runCommand(() => gpuSweepCommand(opts)));
 }
 
-interface GpuSweepCliOptions {
+export interface GpuSweepCliOptions {
   data: string;
   nodes?: string;
   traces?: string;
@@ -46,7 +46,7 @@ function option(path: string, message: string): InputError {
   return new InputError([{ code: 'option', path, message }]);
 }
 
-async function gpuSweepCommand(opts: GpuSweepCliOptions): Promise<void> {
+export async function gpuSweepCommand(opts: GpuSweepCliOptions): Promise<void> {
   const [{ GPU_POLICIES }, { sweep }] = await Promise.all([
     import('../../plugins/gpu/index.js'),
     import('../gpu/sweep.js'),

@@ -8,8 +8,8 @@ export function register(program: Command): void {
   program
     .command('replay')
     .description('replay a trace (JSON Lines or CSV pod table) on a cluster in simulated time and report what happened')
-    .requiredOption('--cluster <file>', 'the starting cluster: manifests, a snapshot, or a directory')
-    .requiredOption('--trace <file>', 'the trace: .jsonl events or a .csv pod table (docs/traces.md)')
+    .option('--cluster <file>', 'the starting cluster: manifests, a snapshot, or a directory (required)')
+    .option('--trace <file>', 'the trace: .jsonl events or a .csv pod table (docs/traces.md) (required)')
     .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1)')
     .option('--profile <name>', 'schedulerName of the profile to use (default: the first)')
     .option('--seed <n>', 'seed for random tie-breaks', '1')
@@ -18,7 +18,32 @@ export function register(program: Command): void {
     .option('--placements', 'also write placements.jsonl: every placement, preemption and eviction')
     .option('--skip-bad-rows', 'replay without rows that have problems (counted and listed in the summary)')
     .option('--plugin <module...>', "ES module(s) exporting custom plugins, enabled by name in the config's profiles")
-    .action((opts) => runCommand(() => replayCommand(opts)));
+    // The FGD study's experiment on the Alibaba GPU trace (docs/gpu.md); same as `berth gpu-sweep`.
+    .option('--alibaba-gpu <dir>', 'instead of --cluster/--trace: replay the Alibaba GPU trace folder (docs/gpu.md)')
+    .option('--gpu-traces <names>', 'with --alibaba-gpu: comma-separated trace variants (default: all)')
+    .option('--gpu-policies <names>', 'with --alibaba-gpu: random,dotprod,packing,clustering,bestfit,fgd', GPU_ALL)
+    .option('--seeds <list>', 'with --alibaba-gpu: comma-separated seeds (default: --seed)')
+    .option('--target-load <x>', 'with --alibaba-gpu: sample tasks up to this multiple of cluster GPU capacity', '1.3')
+    .option('--workers <n>', 'with --alibaba-gpu: worker threads', '2')
+    .action((opts) => runCommand(() => (opts.alibabaGpu ? gpuReplay(opts) : replayCommand(opts))));
+}
+
+const GPU_ALL = 'random,dotprod,packing,clustering,bestfit,fgd';
+
+async function gpuReplay(opts: ReplayCliOptions & Record<string, string | undefined>): Promise<void> {
+  for (const flag of ['cluster', 'trace'] as const)
+    if (opts[flag])
+      throw new InputError([{ code: 'option', path: `--${flag}`, message: 'not used with --alibaba-gpu' }]);
+  const { gpuSweepCommand } = await import('./gpu-sweep.js');
+  await gpuSweepCommand({
+    data: opts.alibabaGpu as string,
+    traces: opts.gpuTraces,
+    policies: opts.gpuPolicies ?? GPU_ALL,
+    seeds: opts.seeds ?? opts.seed,
+    targetLoad: opts.targetLoad ?? '1.3',
+    workers: opts.workers ?? '2',
+    out: opts.out,
+  });
 }
 
 interface ReplayCliOptions {
@@ -54,6 +79,9 @@ function progressBar(): ((p: { bytesRead: number; size: number; now: number; sch
 }
 
 async function replayCommand(opts: ReplayCliOptions): Promise<void> {
+  for (const flag of ['cluster', 'trace'] as const)
+    if (!opts[flag])
+      throw new InputError([{ code: 'option', path: `--${flag}`, message: 'required (or give --alibaba-gpu DIR)' }]);
   const [{ replay }, { builtinRegistry }, { parseSeed }] = await Promise.all([
     import('../sim/replay.js'),
     import('../../plugins/index.js'),
