@@ -402,6 +402,18 @@ export interface ClusterSnapshot {
   jobs: Job[];
   podDisruptionBudgets: PodDisruptionBudget[];
   priorityClasses: PriorityClass[];
+  /** Volumes are not modelled yet: these are kept as read, for later. */
+  persistentVolumes?: OpaqueObject[];
+  persistentVolumeClaims?: OpaqueObject[];
+  storageClasses?: OpaqueObject[];
+}
+
+/** A kind berth keeps without reading its spec (PersistentVolume, PersistentVolumeClaim, StorageClass). */
+export interface OpaqueObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
 }
 
 export type NodeAffinity = NonNullable<Affinity['nodeAffinity']>;

@@ -7,6 +7,7 @@ import { register as registerDemo } from './demo.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerSchedule } from './schedule.js';
 import { register as registerServe } from './serve.js';
+import { register as registerSnapshot } from './snapshot.js';
 import { register as registerTrace } from './trace.js';
 import { register as registerValidate } from './validate.js';
 
@@ -21,6 +22,7 @@ registerReplay(program);
 registerTrace(program);
 registerServe(program);
 registerValidate(program);
+registerSnapshot(program);
 registerBench(program);
 
 await program.parseAsync(process.argv);

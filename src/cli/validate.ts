@@ -35,6 +35,9 @@ const KIND_LABELS: [keyof ClusterSnapshot, string][] = [
   ['jobs', 'jobs'],
   ['podDisruptionBudgets', 'disruption budgets'],
   ['priorityClasses', 'priority classes'],
+  ['persistentVolumes', 'persistent volumes (kept, not modelled)'],
+  ['persistentVolumeClaims', 'persistent volume claims (kept, not modelled)'],
+  ['storageClasses', 'storage classes (kept, not modelled)'],
 ];
 
 /** Resources shown in binary units (Gi) rather than as counts. */
@@ -70,7 +73,8 @@ export function summarize(cluster: ClusterSnapshot, milliOf: (quantity: string) 
     ['pods', `${bound + pending} (${bound} bound, ${pending} pending)`],
   ];
   for (const [key, label] of KIND_LABELS) {
-    if (cluster[key].length > 0) rows.push([label, String(cluster[key].length)]);
+    const count = cluster[key]?.length ?? 0;
+    if (count > 0) rows.push([label, String(count)]);
   }
   const totals = new Map<string, bigint>();
   for (const node of cluster.nodes) {

@@ -62,6 +62,9 @@ class Loader {
     jobs: [],
     podDisruptionBudgets: [],
     priorityClasses: [],
+    persistentVolumes: [],
+    persistentVolumeClaims: [],
+    storageClasses: [],
   };
 
   constructor(opts: LoadOptions) {

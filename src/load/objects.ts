@@ -41,6 +41,20 @@ function begin(c: Checker, v: unknown, path: string, namespaced: boolean): Obj |
   return v;
 }
 
+/** Kinds kept as read (volumes are not modelled yet): only their metadata is checked. */
+function checkOpaqueClusterScoped(c: Checker, v: unknown, path: string): object | undefined {
+  if (!c.object(v, path, true)) return undefined;
+  checkMeta(c, v, path);
+  return v;
+}
+
+function checkOpaqueNamespaced(c: Checker, v: unknown, path: string): object | undefined {
+  if (!c.object(v, path, true)) return undefined;
+  checkMeta(c, v, path);
+  defaultNamespace(v);
+  return v;
+}
+
 // ---- Namespace, Service --------------------------------------------------------------------------
 
 function checkNamespace(c: Checker, v: unknown, path: string): object | undefined {
@@ -359,6 +373,9 @@ export const KINDS: Readonly<Record<string, KindInfo>> = {
   Job: { collection: 'jobs', check: checkJob, namespaced: true },
   PodDisruptionBudget: { collection: 'podDisruptionBudgets', check: checkPodDisruptionBudget, namespaced: true },
   PriorityClass: { collection: 'priorityClasses', check: checkPriorityClass, namespaced: false },
+  PersistentVolume: { collection: 'persistentVolumes', check: checkOpaqueClusterScoped, namespaced: false },
+  PersistentVolumeClaim: { collection: 'persistentVolumeClaims', check: checkOpaqueNamespaced, namespaced: true },
+  StorageClass: { collection: 'storageClasses', check: checkOpaqueClusterScoped, namespaced: false },
 };
 
 /** Snapshot keys (the conformance case format, extended) and the kind of their items. */
@@ -376,4 +393,7 @@ export const SNAPSHOT_KEYS: Readonly<Record<keyof ClusterSnapshot, string>> = {
   jobs: 'Job',
   podDisruptionBudgets: 'PodDisruptionBudget',
   priorityClasses: 'PriorityClass',
+  persistentVolumes: 'PersistentVolume',
+  persistentVolumeClaims: 'PersistentVolumeClaim',
+  storageClasses: 'StorageClass',
 };
