@@ -1,11 +1,12 @@
 // The few API-server calls berth makes (GET a list page, POST a Binding, open a watch), over the
 // connection settings @kubernetes/client-node derives from the kubeconfig (TLS, tokens, exec
-// plugins, proxies). Lists are read as raw JSON rather than client-node's typed models so every
+// plugins, proxies: applyToHTTPSOptions). Lists are read as raw JSON rather than client-node's typed models so every
 // field reaches the snapshot exactly as the server sent it.
 
 import http from 'node:http';
 import https from 'node:https';
-import { type KubeConfig, Watch } from '@kubernetes/client-node';
+import { createInterface } from 'node:readline';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '../api/problem.js';
 
 /** A reply other than 2xx, or no reply at all (`status` 0). */
@@ -39,12 +40,10 @@ export interface WatchHandle {
 export class ApiClient {
   readonly server: string;
   private readonly kc: KubeConfig;
-  private readonly watcher: Watch;
 
   constructor(kc: KubeConfig) {
     this.kc = kc;
     this.server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
-    this.watcher = new Watch(kc);
   }
 
   get(path: string, query: Record<string, string | number | undefined>, purpose: RequestPurpose): Promise<unknown> {
@@ -57,7 +56,9 @@ export class ApiClient {
 
   /**
    * Opens a watch; `onEvent` gets each event, `onDone` once when the stream ends (null: closed by the
-   * server, as it does every few minutes) or fails (an ApiStatusError, or a network error).
+   * server, as it does every few minutes) or fails (an ApiStatusError, or a network error). Our own
+   * stream rather than client-node's Watch, whose aborted connections stay open and keep the
+   * process alive.
    */
   async watch(
     path: string,
@@ -66,26 +67,73 @@ export class ApiClient {
     onDone: (err: unknown) => void,
     purpose: RequestPurpose,
   ): Promise<WatchHandle> {
-    let stopped = false;
-    const controller = await this.watcher.watch(
-      path,
-      query,
-      (type: string, object: Record<string, unknown>) => {
-        if (!stopped) onEvent(type as WatchEventType, object);
-      },
-      (err: unknown) => {
-        if (stopped) return;
-        stopped = true;
-        const status = (err as { statusCode?: number } | null)?.statusCode;
-        onDone(status ? statusError(status, undefined, purpose, this.server) : err);
-      },
+    const url = new URL(this.server + path);
+    url.searchParams.set('watch', 'true');
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const opts = await this.options('GET');
+    let finished = false;
+    const done = (err: unknown) => {
+      if (finished) return;
+      finished = true;
+      req.destroy();
+      onDone(err);
+    };
+    const send = url.protocol === 'http:' ? http.request : https.request;
+    const req = send(url, opts, (res) => {
+      if (res.statusCode !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            body = undefined;
+          }
+          done(statusError(res.statusCode ?? 0, body, purpose, this.server));
+        });
+        res.on('error', done);
+        return;
+      }
+      const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+      lines.on('line', (line) => {
+        if (finished || line.trim() === '') return;
+        let event: { type?: WatchEventType; object?: Record<string, unknown> };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch {
+          done(new ApiStatusError(200, 'body', `watch ${url.pathname}: a line is not JSON`));
+          return;
+        }
+        if (event.type && event.object) onEvent(event.type, event.object);
+      });
+      // readline re-emits the response's errors (a dropped connection): the watch just ended.
+      lines.on('error', done);
+      res.on('error', done);
+      res.on('close', () => done(null));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      done(
+        new ApiStatusError(0, err.code ?? 'network', `cannot reach the API server at ${this.server}: ${err.message}`),
+      ),
     );
+    req.end();
     return {
       stop: () => {
-        stopped = true;
-        controller.abort();
+        finished = true;
+        req.destroy();
       },
     };
+  }
+
+  private async options(method: 'GET' | 'POST'): Promise<https.RequestOptions> {
+    const opts: https.RequestOptions = { method, headers: { accept: 'application/json' } };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      throw new InputError([{ code: 'credentials', message: `cannot get credentials: ${(err as Error).message}` }]);
+    }
+    return opts;
   }
 
   private async request(
@@ -97,12 +145,7 @@ export class ApiClient {
   ): Promise<unknown> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    const opts: https.RequestOptions = { method, headers: { accept: 'application/json' } };
-    try {
-      await this.kc.applyToHTTPSOptions(opts);
-    } catch (err) {
-      throw new InputError([{ code: 'credentials', message: `cannot get credentials: ${(err as Error).message}` }]);
-    }
+    const opts = await this.options(method);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) (opts.headers as Record<string, string>)['content-type'] = 'application/json';
     const send = url.protocol === 'http:' ? http.request : https.request;

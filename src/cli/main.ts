@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { register as registerBench } from './bench.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerRecord } from './record.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerSchedule } from './schedule.js';
 import { register as registerServe } from './serve.js';
@@ -23,6 +24,7 @@ registerTrace(program);
 registerServe(program);
 registerValidate(program);
 registerSnapshot(program);
+registerRecord(program);
 registerBench(program);
 
 await program.parseAsync(process.argv);
