@@ -110,6 +110,7 @@ export class Informer {
       namespace: r.namespaced ? this.opts.namespace : undefined,
     };
     let gone = false;
+    let received = false;
     this.client
       .watch(
         collectionPath(r, this.opts.namespace),
@@ -123,6 +124,7 @@ export class Informer {
             return;
           }
           this.failures = 0;
+          received = true;
           const version = (object as KubeObject).metadata?.resourceVersion;
           if (type === 'BOOKMARK') {
             if (typeof version === 'string') this.resourceVersion = version;
@@ -142,7 +144,9 @@ export class Informer {
           if (typeof version === 'string') this.resourceVersion = version;
         },
         (err) => {
-          if (!gone) this.restart(err);
+          if (gone) return;
+          // A stream closed before anything arrived is retried with backoff, not at once in a loop.
+          this.restart(err ?? (received ? null : new Error('the watch closed before any event')));
         },
         purpose,
       )
