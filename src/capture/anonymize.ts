@@ -48,10 +48,17 @@ export class Anonymizer {
     this.key = key;
   }
 
+  /** Strings repeat (namespaces, label values, node names): each is hashed once. */
+  private readonly memo = new Map<string, string>();
+
   /** A name, namespace, uid or label value: `x` and 15 hex digits, valid wherever the original was. */
   hash(value: string): string {
-    const h = `x${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 15)}`;
-    this.original.set(h, value);
+    let h = this.memo.get(value);
+    if (h === undefined) {
+      h = `x${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 15)}`;
+      this.memo.set(value, h);
+      this.original.set(h, value);
+    }
     return h;
   }
 
