@@ -129,3 +129,63 @@ test('serve --bind: RBAC refusing pods/binding comes back in the Error field, na
     (server) => server.forbidden.add('create pods/binding'),
   );
 });
+
+test('serve --live applies pod changes in place and ignores heartbeats; answers equal a fresh build of the same objects', async () => {
+  await withLive(async (server, ext) => {
+    const c = readCase(ID);
+    const names = c.nodes.map((n) => String(n.metadata.name));
+    await until('watches open', () => server.openWatches === 8);
+    const first = ext.cache.current;
+    const keys = () => ext.cache.current.snapshot.podByKey;
+    const bound = (name: string, node: string, cpu: string): Obj => ({
+      metadata: { name, namespace: 'default', labels: { app: 'live' } },
+      spec: { nodeName: node, containers: [{ name: 'c', resources: { requests: { cpu, memory: '64Mi' } } }] },
+      status: { phase: 'Running' },
+    });
+    server.create('pods', bound('live-1', names[0], '500m'));
+    server.create('pods', bound('live-2', names[1], '250m'));
+    const n0 = server.get('nodes', names[0]) as Obj;
+    server.update('nodes', {
+      ...n0,
+      status: { ...(n0.status as Json), conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    server.update('pods', { ...bound('live-2', names[1], '250m'), status: { phase: 'Running', podIP: '10.0.0.9' } });
+    await until('both pods in the cache', () => keys().has('default/live-1') && keys().has('default/live-2'));
+    server.update('pods', { ...bound('live-1', names[0], '500m'), status: { phase: 'Succeeded' } });
+    server.delete('pods', 'default/live-2');
+    await until('both pods gone again', () => !keys().has('default/live-1') && !keys().has('default/live-2'));
+    server.create('pods', bound('live-3', names[2], '1'));
+    await until('live-3 in the cache', () => keys().has('default/live-3'));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(ext.cache.current, first, 'pod changes and a node heartbeat did not rebuild the cluster');
+
+    const now = {
+      nodes: server.objects('nodes'),
+      pods: server
+        .objects('pods')
+        .filter((p) => (p.spec as Json).nodeName && (p.status as Json | undefined)?.phase !== 'Succeeded'),
+      namespaces: server.objects('namespaces'),
+      services: server.objects('services'),
+      replicaSets: server.objects('replicasets.apps'),
+    };
+    const fresh = await startExtender({
+      profile,
+      logger: silent,
+      host: '127.0.0.1',
+      port: 0,
+      tieBreak: 'first',
+      cluster: loadClusterFromText(JSON.stringify(now), 'now.json').cluster,
+    });
+    try {
+      for (const pod of c.pendingPods as unknown as Json[]) {
+        for (const verb of ['filter', 'prioritize']) {
+          const live = await post(ext.url, verb, cacheArgs(pod, names));
+          const file = await post(fresh.url, verb, cacheArgs(pod, names));
+          assert.deepEqual(live.json, file.json, `${verb} ${String((pod.metadata as Json).name)}`);
+        }
+      }
+    } finally {
+      await fresh.shutdown(0);
+    }
+  });
+});

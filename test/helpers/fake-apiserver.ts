@@ -133,6 +133,11 @@ export class FakeApiServer {
     }
   }
 
+  /** The objects of `resource` now, in the order lists return them. */
+  objects(resource: string): Obj[] {
+    return [...this.collection(resource).values()];
+  }
+
   get(resource: string, key: string): Obj | undefined {
     return this.store.get(resource)?.get(key);
   }
