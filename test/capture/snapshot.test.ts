@@ -67,6 +67,25 @@ test('an expired continue token restarts the list and still yields every object 
   });
 });
 
+test('--namespace reads only that namespace (and gets its Namespace object); cluster-scoped kinds stay whole', async () => {
+  const id = CASE_IDS.find((i) => new Set(readCase(i).pods.map((p) => p.metadata.namespace ?? 'default')).size > 1);
+  assert.ok(id, 'a case with pods in two namespaces');
+  await served(id, async (server, client) => {
+    const c = readCase(id);
+    const ns = String(c.pods[0].metadata.namespace ?? 'default');
+    const captured = await captureSnapshot(client, { namespace: ns, pageSize: 4 });
+    assert.equal(captured.nodes.length, c.nodes.length);
+    assert.deepEqual(
+      captured.namespaces.map((n) => n.metadata?.name),
+      [ns],
+    );
+    const all = [...captured.pods, ...captured.pendingPods];
+    assert.ok(all.length > 0);
+    assert.ok(all.every((p) => p.metadata?.namespace === ns));
+    assert.ok(server.requests.some((r) => r.path === `/api/v1/namespaces/${ns}/pods`));
+  });
+});
+
 test('berth snapshot --anonymize writes a file berth schedule reads, with the same decisions', async () => {
   const id = CASE_IDS[12];
   await served(id, async (server) => {
