@@ -501,6 +501,18 @@ export interface ClusterSnapshot {
   /** Admission objects; absent in the conformance format. */
   limitRanges?: LimitRange[];
   resourceQuotas?: ResourceQuota[];
+  /** Volumes are not modelled yet: these are kept as read, for later. */
+  persistentVolumes?: OpaqueObject[];
+  persistentVolumeClaims?: OpaqueObject[];
+  storageClasses?: OpaqueObject[];
+}
+
+/** A kind berth keeps without reading its spec (PersistentVolume, PersistentVolumeClaim, StorageClass). */
+export interface OpaqueObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
 }
 
 export type NodeAffinity = NonNullable<Affinity['nodeAffinity']>;

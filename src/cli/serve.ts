@@ -26,6 +26,13 @@ export function register(program: Command): void {
         .default('random'),
     )
     .option('--seed <n>', 'seed for random tie-breaks', '1')
+    .option('--live', 'node cache from the API server by list+watch (kubeconfig or in-cluster), instead of --snapshot')
+    .option('--kubeconfig <file>', 'kubeconfig for --live and --bind (default: KUBECONFIG, ~/.kube/config, in-cluster)')
+    .option('--context <name>', 'kubeconfig context for --live and --bind')
+    .option(
+      '--bind',
+      'be the binder: the bind verb creates the Binding through the API server (POST pods/NAME/binding)',
+    )
     .addOption(
       new Option('--log-level <level>', 'JSON log level')
         .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
@@ -50,6 +57,10 @@ interface ServeOptions {
   tieBreak: 'random' | 'first';
   seed: string;
   logLevel: string;
+  live?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  bind?: boolean;
 }
 
 function optionError(option: string, message: string): InputError {
@@ -98,6 +109,8 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   if (opts.clientCa && !opts.tlsCert)
     throw optionError('--client-ca', 'client certificates need TLS: add --tls-cert and --tls-key');
+  if (opts.live && opts.snapshot) throw optionError('--live', 'give --live or --snapshot, not both');
+  const api = opts.live || opts.bind ? await apiClientFor(opts) : undefined;
 
   const [
     { readFile },
@@ -156,6 +169,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     tieBreak: opts.tieBreak,
     seed,
     snapshot: opts.snapshot ? { path: opts.snapshot, load } : undefined,
+    live: opts.live && api ? { client: api } : undefined,
+    bindVia: opts.bind ? api : undefined,
     processMetrics: true,
   });
 
@@ -175,4 +190,13 @@ async function serve(opts: ServeOptions): Promise<void> {
     await running.shutdown(0);
     throw err;
   }
+}
+
+/** The API client for --live and --bind, from the kubeconfig options. */
+async function apiClientFor(opts: ServeOptions) {
+  const [{ resolveKubeConfig }, { ApiClient }] = await Promise.all([
+    import('../capture/kubeconfig.js'),
+    import('../capture/api-client.js'),
+  ]);
+  return new ApiClient(resolveKubeConfig(opts));
 }

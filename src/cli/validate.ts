@@ -38,6 +38,9 @@ const KIND_LABELS: [keyof ClusterSnapshot, string][] = [
   ['horizontalPodAutoscalers', 'pod autoscalers'],
   ['limitRanges', 'limit ranges'],
   ['resourceQuotas', 'resource quotas'],
+  ['persistentVolumes', 'persistent volumes (kept, not modelled)'],
+  ['persistentVolumeClaims', 'persistent volume claims (kept, not modelled)'],
+  ['storageClasses', 'storage classes (kept, not modelled)'],
 ];
 
 /** Resources shown in binary units (Gi) rather than as counts. */

@@ -194,6 +194,18 @@ export class NodeCache {
     return true;
   }
 
+  /** Forgets the bound pod `namespace/name` (deleted or finished); false when it was not known. */
+  removePod(key: string): boolean {
+    const { snapshot, cluster } = this.state;
+    const previous = snapshot.podByKey.get(key);
+    if (!previous) return false;
+    snapshot.unbind(previous);
+    const i = cluster.pods.indexOf(previous.pod);
+    if (i >= 0) cluster.pods.splice(i, 1);
+    this.compactIfSparse();
+    return true;
+  }
+
   /**
    * The snapshot's pod table keeps a hole for every pod removed (a preemption dry run removes and
    * re-adds pods); once holes outnumber pods, rebuild it from the objects.

@@ -197,7 +197,7 @@ export class ExtenderServer {
       return this.fail(res, verb, err);
     }
     try {
-      const reply = this.dispatch(verb, body, deadline);
+      const reply = await this.dispatch(verb, body, deadline);
       deadline.check('writing the reply');
       this.send(res, 200, reply);
       this.options.logger.debug({ verb, ms: elapsedMs(started) }, 'served');
@@ -206,7 +206,7 @@ export class ExtenderServer {
     }
   }
 
-  private dispatch(verb: Verb, body: unknown, deadline: Deadline): unknown {
+  private dispatch(verb: Verb, body: unknown, deadline: Deadline): unknown | Promise<unknown> {
     const ext = this.options.extender;
     switch (verb) {
       case 'filter':
@@ -216,7 +216,7 @@ export class ExtenderServer {
       case 'preempt':
         return ext.preempt(body, deadline);
       case 'bind':
-        return ext.bind(body);
+        return ext.binder ? ext.bindThroughApi(body) : ext.bind(body);
     }
   }
 

@@ -2,9 +2,12 @@
 // `berth serve` and, in-process, by the tests.
 import type { Logger } from 'pino';
 import type { ClusterSnapshot } from '../api/types.js';
+import type { ApiClient } from '../capture/api-client.js';
 import type { TieBreak } from '../engine/scheduler.js';
 import type { Profile } from '../framework/profile.js';
+import { apiBinder } from './api-binder.js';
 import { type ClusterLoader, emptyCluster, NodeCache } from './cache.js';
+import { LiveCluster } from './live-cluster.js';
 import { ExtenderMetrics } from './metrics.js';
 import { ExtenderServer, type TlsFiles } from './server.js';
 import { Extender } from './verbs.js';
@@ -27,6 +30,10 @@ export interface StartOptions {
   snapshot?: { path: string; load: ClusterLoader; watch?: boolean };
   /** A cluster to start from instead (tests). */
   cluster?: ClusterSnapshot;
+  /** Follow a live cluster instead: list+watch through this API client. */
+  live?: { client: ApiClient; settleMs?: number; retryMs?: number };
+  /** Be the binder: bind creates the Binding through this API client. */
+  bindVia?: ApiClient;
   /** Add Node.js process metrics (memory, event loop lag) to /metrics. */
   processMetrics?: boolean;
 }
@@ -47,7 +54,7 @@ export interface RunningExtender {
 /** Starts listening at once; the node cache loads after, and /readyz says when it is done. */
 export async function startExtender(o: StartOptions): Promise<RunningExtender> {
   const cache = new NodeCache({ profile: o.profile, tieBreak: o.tieBreak ?? 'random', seed: o.seed ?? 1 });
-  const extender = new Extender({ cache });
+  const extender = new Extender({ cache, binder: o.bindVia ? apiBinder(o.bindVia) : undefined });
   const metrics = new ExtenderMetrics(cache, { processMetrics: o.processMetrics });
   const server = new ExtenderServer({
     extender,
@@ -64,6 +71,7 @@ export async function startExtender(o: StartOptions): Promise<RunningExtender> {
 
   const snap = o.snapshot;
   let loaded: Promise<void>;
+  let live: LiveCluster | undefined;
   if (snap) {
     loaded = cache.load(snap.path, snap.load).then((state) => {
       metrics.reloads.inc({ result: 'ok' });
@@ -90,6 +98,21 @@ export async function startExtender(o: StartOptions): Promise<RunningExtender> {
         });
       }
     });
+  } else if (o.live) {
+    const follow = new LiveCluster(o.live.client, cache, {
+      logger: o.logger,
+      settleMs: o.live.settleMs,
+      retryMs: o.live.retryMs,
+      onRebuild: () => metrics.reloads.inc({ result: 'ok' }),
+      onFatal: () => metrics.reloads.inc({ result: 'error' }),
+    });
+    live = follow;
+    loaded = follow.start().then(() => {
+      o.logger.info(
+        { server: o.live?.client.server, nodes: cache.current.snapshot.nodeCount },
+        'node cache following the API server',
+      );
+    });
   } else {
     cache.replace(o.cluster ?? emptyCluster());
     loaded = Promise.resolve();
@@ -102,6 +125,9 @@ export async function startExtender(o: StartOptions): Promise<RunningExtender> {
     url: server.url(),
     port: address.port,
     loaded,
-    shutdown: (graceMs = 10_000) => server.shutdown(graceMs),
+    shutdown: (graceMs = 10_000) => {
+      live?.stop();
+      return server.shutdown(graceMs);
+    },
   };
 }

@@ -9,6 +9,7 @@ import type { PodResult } from '../engine/result.js';
 import { Scheduler } from '../engine/scheduler.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import { Snapshot } from '../snapshot/snapshot.js';
+import type { Binder } from './api-binder.js';
 import { type NodeCache, nodeFingerprint } from './cache.js';
 import type { Deadline } from './errors.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
@@ -63,6 +64,8 @@ export interface ExtenderOptions {
   cache: NodeCache;
   /** How many recently seen pods the bind verb can find (it receives only a name and UID). */
   recentPods?: number;
+  /** When berth is the binder: creates the Binding through the API server before recording it. */
+  binder?: Binder;
 }
 
 export class Extender {
@@ -72,8 +75,11 @@ export class Extender {
   /** The nodes of the last full-mode request, so bind can record a pod on a node the cache lacks. */
   private lastRequestNodes = new Map<string, Node>();
 
+  readonly binder: Binder | undefined;
+
   constructor(options: ExtenderOptions) {
     this.cache = options.cache;
+    this.binder = options.binder;
     this.recentLimit = options.recentPods ?? 10_000;
   }
 
@@ -300,6 +306,18 @@ export class Extender {
     }
     this.cache.recordBinding(pod, args.node);
     this.recent.delete(key);
+    return { Error: '' };
+  }
+
+  /**
+   * bind as the binder: the Binding is created through the API server, then recorded here when the
+   * pod was seen (the live cache's watch sees the bound pod either way).
+   */
+  async bindThroughApi(body: unknown): Promise<BindingResult> {
+    const args = readBindingArgs(body);
+    const refused = this.binder ? await this.binder(args) : '';
+    if (refused !== '') return { Error: refused };
+    this.bind(body);
     return { Error: '' };
   }
 }

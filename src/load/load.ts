@@ -65,6 +65,9 @@ class Loader {
     horizontalPodAutoscalers: [],
     limitRanges: [],
     resourceQuotas: [],
+    persistentVolumes: [],
+    persistentVolumeClaims: [],
+    storageClasses: [],
   };
 
   constructor(opts: LoadOptions) {

@@ -43,6 +43,20 @@ function begin(c: Checker, v: unknown, path: string, namespaced: boolean): Obj |
   return v;
 }
 
+/** Kinds kept as read (volumes are not modelled yet): only their metadata is checked. */
+function checkOpaqueClusterScoped(c: Checker, v: unknown, path: string): object | undefined {
+  if (!c.object(v, path, true)) return undefined;
+  checkMeta(c, v, path);
+  return v;
+}
+
+function checkOpaqueNamespaced(c: Checker, v: unknown, path: string): object | undefined {
+  if (!c.object(v, path, true)) return undefined;
+  checkMeta(c, v, path);
+  defaultNamespace(v);
+  return v;
+}
+
 // ---- Namespace, Service --------------------------------------------------------------------------
 
 function checkNamespace(c: Checker, v: unknown, path: string): object | undefined {
@@ -368,6 +382,9 @@ export const KINDS: Readonly<Record<string, KindInfo>> = {
   },
   LimitRange: { collection: 'limitRanges', check: checkLimitRange, namespaced: true },
   ResourceQuota: { collection: 'resourceQuotas', check: checkResourceQuota, namespaced: true },
+  PersistentVolume: { collection: 'persistentVolumes', check: checkOpaqueClusterScoped, namespaced: false },
+  PersistentVolumeClaim: { collection: 'persistentVolumeClaims', check: checkOpaqueNamespaced, namespaced: true },
+  StorageClass: { collection: 'storageClasses', check: checkOpaqueClusterScoped, namespaced: false },
 };
 
 /** Snapshot keys (the conformance case format, extended) and the kind of their items. */
@@ -388,4 +405,7 @@ export const SNAPSHOT_KEYS: Readonly<Record<keyof ClusterSnapshot, string>> = {
   horizontalPodAutoscalers: 'HorizontalPodAutoscaler',
   limitRanges: 'LimitRange',
   resourceQuotas: 'ResourceQuota',
+  persistentVolumes: 'PersistentVolume',
+  persistentVolumeClaims: 'PersistentVolumeClaim',
+  storageClasses: 'StorageClass',
 };
