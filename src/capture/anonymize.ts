@@ -311,6 +311,13 @@ export class Anonymizer {
         return { ...head, spec: spec && this.workloadSpec(spec), status };
       case 'PodDisruptionBudget':
         return { ...head, spec: spec && { ...spec, selector: this.selector(spec.selector) }, status };
+      case 'LimitRange':
+        // Only resource names and quantities: nothing to hide.
+        return { ...head, spec };
+      case 'ResourceQuota':
+        return { ...head, spec: spec && this.quotaSpec(spec) };
+      case 'HorizontalPodAutoscaler':
+        return { ...head, spec: spec && this.autoscalerSpec(spec) };
       case 'PriorityClass':
         return { ...head, value: obj.value, globalDefault: obj.globalDefault, preemptionPolicy: obj.preemptionPolicy };
       case 'PersistentVolumeClaim':
@@ -333,6 +340,33 @@ export class Anonymizer {
       default:
         return head;
     }
+  }
+
+  /** PriorityClass scopes name priority classes, whose names are hashed everywhere. */
+  private quotaSpec(spec: Json): Json {
+    const selector = isObj(spec.scopeSelector) ? spec.scopeSelector : undefined;
+    if (!selector || !Array.isArray(selector.matchExpressions)) return spec;
+    const matchExpressions = selector.matchExpressions.map((e) =>
+      isObj(e) && e.scopeName === 'PriorityClass' && Array.isArray(e.values)
+        ? { ...e, values: e.values.map((v) => (typeof v === 'string' ? this.hash(v) : v)) }
+        : e,
+    );
+    return { ...spec, scopeSelector: { ...selector, matchExpressions } };
+  }
+
+  /** The target's name is hashed like its metadata; Object/External metrics name other objects: dropped. */
+  private autoscalerSpec(spec: Json): Json {
+    const ref = isObj(spec.scaleTargetRef) ? spec.scaleTargetRef : undefined;
+    const metrics = Array.isArray(spec.metrics)
+      ? spec.metrics.filter(
+          (m) => isObj(m) && (m.type === 'Resource' || m.type === 'ContainerResource' || m.type === 'Pods'),
+        )
+      : spec.metrics;
+    return {
+      ...spec,
+      scaleTargetRef: ref && { ...ref, name: typeof ref.name === 'string' ? this.hash(ref.name) : ref.name },
+      metrics,
+    };
   }
 
   private nodeSpec(spec: Json): Json {
@@ -431,6 +465,9 @@ const SNAPSHOT_KIND: Record<string, string> = {
   jobs: 'Job',
   podDisruptionBudgets: 'PodDisruptionBudget',
   priorityClasses: 'PriorityClass',
+  limitRanges: 'LimitRange',
+  resourceQuotas: 'ResourceQuota',
+  horizontalPodAutoscalers: 'HorizontalPodAutoscaler',
   persistentVolumes: 'PersistentVolume',
   persistentVolumeClaims: 'PersistentVolumeClaim',
   storageClasses: 'StorageClass',

@@ -48,6 +48,10 @@ export const SNAPSHOT_RESOURCES: readonly ResourceType[] = [
   JOBS,
   grouped('podDisruptionBudgets', 'PodDisruptionBudget', 'policy/v1', 'poddisruptionbudgets'),
   grouped('priorityClasses', 'PriorityClass', 'scheduling.k8s.io/v1', 'priorityclasses', false),
+  // Admission (LimitRange defaults, ResourceQuota) and pod autoscaling, read by `berth schedule` and the replay.
+  core('limitRanges', 'LimitRange', 'limitranges', true),
+  core('resourceQuotas', 'ResourceQuota', 'resourcequotas', true),
+  grouped('horizontalPodAutoscalers', 'HorizontalPodAutoscaler', 'autoscaling/v2', 'horizontalpodautoscalers'),
   core('persistentVolumes', 'PersistentVolume', 'persistentvolumes', false),
   core('persistentVolumeClaims', 'PersistentVolumeClaim', 'persistentvolumeclaims', true),
   grouped('storageClasses', 'StorageClass', 'storage.k8s.io/v1', 'storageclasses', false),

@@ -29,6 +29,7 @@ const GROUPS: Record<string, string> = {
   '/api/v1': '',
   '/apis/apps/v1': 'apps',
   '/apis/batch/v1': 'batch',
+  '/apis/autoscaling/v2': 'autoscaling',
   '/apis/policy/v1': 'policy',
   '/apis/scheduling.k8s.io/v1': 'scheduling.k8s.io',
   '/apis/storage.k8s.io/v1': 'storage.k8s.io',
