@@ -1,6 +1,11 @@
 // The cluster as columns. Node state lives in typed arrays indexed by node number; labels, taints
 // and images are interned to integers. Bound pods are PodInfos in a slot table, listed per node.
 // Binding or removing a pod touches only that pod's node. Layout follows ARCHITECTURE.md.
+//
+// The numeric per-node columns live in SharedArrayBuffers so that worker threads read them in place
+// (src/engine/pool). A replica in a worker is built with `attached: true`: it keeps its own object
+// state (node objects, pod lists, ports) by replaying the owner's changes, but never writes the
+// shared columns; the owner publishes new buffers when a column grows or appears (sharedColumns()).
 
 import { parseQuantity } from '../api/quantity.js';
 import type { ClusterSnapshot, Labels, Node, Pod, TaintEffect } from '../api/types.js';
@@ -8,6 +13,7 @@ import { ABSENT, Interner } from './interner.js';
 import { type HostPort, makePodInfo, type PodInfo } from './pod-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './pod-requests.js';
 import { internLabels } from './selector.js';
+import { sharedF64, sharedI32, sharedU8, sharedU32 } from './shared-arrays.js';
 
 export const RESOURCE_CPU = 0;
 export const RESOURCE_MEMORY = 1;
@@ -26,6 +32,14 @@ export const EFFECTS: Record<TaintEffect, number> = {
 /** A pod's image without a tag means `:latest` (ImageLocality's normalisation; node names stay as listed). */
 export function normalizeImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
+}
+
+/** Told about every change an owner snapshot makes, so a replica (a worker's) can replay it. */
+export interface SnapshotObserver {
+  nodeAdded(node: Node): void;
+  bound(info: PodInfo, node: number): void;
+  unbound(info: PodInfo): void;
+  cordoned(node: number, unschedulable: boolean): void;
 }
 
 /** Parses a Go base-10 int64 the way strconv.ParseInt does (optional sign, digits only). */
@@ -49,10 +63,10 @@ export class Snapshot {
   /** Per resource id, per node. cpu in millicores, the rest in units. */
   readonly allocatable: Float64Array[] = [];
   readonly requested: Float64Array[] = [];
-  nonZeroMilliCpu = new Float64Array(0);
-  nonZeroMemory = new Float64Array(0);
-  podCount = new Int32Array(0);
-  unschedulable = new Uint8Array(0);
+  nonZeroMilliCpu = sharedF64(0);
+  nonZeroMemory = sharedF64(0);
+  podCount = sharedI32(0);
+  unschedulable = sharedU8(0);
   /** Per label key id: each node's value id, or ABSENT. */
   private readonly labelColumns: (Int32Array | undefined)[] = [];
   /** Per node: sorted (key id, value id) pairs. */
@@ -63,7 +77,7 @@ export class Snapshot {
   readonly nodeImageIds: Int32Array[] = [];
   readonly nodeImageSizes: Float64Array[] = [];
   /** Per image id: how many nodes have it. */
-  imageNodeCount = new Int32Array(0);
+  imageNodeCount = sharedI32(0);
   /** Per node: host ports in use by its pods. */
   readonly usedPorts: HostPort[][] = [];
 
@@ -80,12 +94,18 @@ export class Snapshot {
   /** Bumped on every change; plugins may key caches on it. */
   version = 0;
   /** Per node: bumped whenever a pod is bound to or removed from it, so caches can recount only that node. */
-  nodeGeneration = new Uint32Array(0);
+  nodeGeneration = sharedU32(0);
 
   private readonly valueIntCache: number[] = [];
 
-  constructor(cluster: ClusterSnapshot) {
+  /** A worker's replica: numeric columns are the owner's shared buffers, attached, never written. */
+  readonly attached: boolean;
+  /** Told about every change (set by a worker pool session). */
+  observer: SnapshotObserver | null = null;
+
+  constructor(cluster: ClusterSnapshot, options: { attached?: boolean } = {}) {
     this.cluster = cluster;
+    this.attached = options.attached ?? false;
     for (const name of [CPU, MEMORY, EPHEMERAL_STORAGE, PODS]) this.resourceId(name);
     for (const ns of cluster.namespaces) this.namespaceLabels.set(ns.metadata.name, ns.metadata.labels ?? {});
     this.reserve(cluster.nodes.length);
@@ -100,9 +120,9 @@ export class Snapshot {
 
   resourceId(name: string): number {
     const id = this.resources.id(name);
-    while (this.allocatable.length <= id) {
-      this.allocatable.push(new Float64Array(this.capacity));
-      this.requested.push(new Float64Array(this.capacity));
+    while (!this.attached && this.allocatable.length <= id) {
+      this.allocatable.push(sharedF64(this.capacity));
+      this.requested.push(sharedF64(this.capacity));
     }
     return id;
   }
@@ -143,16 +163,81 @@ export class Snapshot {
 
   // ---- nodes --------------------------------------------------------------------------------
 
+  /**
+   * Every shared column by a stable name (`alloc.<resource id>`, `label.<key id>`, …). A worker pool
+   * sends a replica the entries whose buffer changed since it last looked (growth makes new ones).
+   */
+  sharedColumns(): Map<string, Float64Array | Int32Array | Uint32Array | Uint8Array> {
+    const m = new Map<string, Float64Array | Int32Array | Uint32Array | Uint8Array>();
+    for (let r = 0; r < this.allocatable.length; r++) {
+      m.set(`alloc.${r}`, this.allocatable[r]);
+      m.set(`req.${r}`, this.requested[r]);
+    }
+    m.set('nzCpu', this.nonZeroMilliCpu);
+    m.set('nzMem', this.nonZeroMemory);
+    m.set('podCount', this.podCount);
+    m.set('unschedulable', this.unschedulable);
+    m.set('generation', this.nodeGeneration);
+    m.set('imageNodeCount', this.imageNodeCount);
+    for (let k = 0; k < this.labelColumns.length; k++) {
+      const col = this.labelColumns[k];
+      if (col) m.set(`label.${k}`, col);
+    }
+    return m;
+  }
+
+  /** A replica takes the owner's column `name` (see sharedColumns). */
+  attachColumn(name: string, column: Float64Array | Int32Array | Uint32Array | Uint8Array): void {
+    const dot = name.indexOf('.');
+    const kind = dot < 0 ? name : name.slice(0, dot);
+    const index = dot < 0 ? 0 : Number(name.slice(dot + 1));
+    switch (kind) {
+      case 'alloc':
+        this.allocatable[index] = column as Float64Array;
+        break;
+      case 'req':
+        this.requested[index] = column as Float64Array;
+        break;
+      case 'nzCpu':
+        this.nonZeroMilliCpu = column as Float64Array;
+        break;
+      case 'nzMem':
+        this.nonZeroMemory = column as Float64Array;
+        break;
+      case 'podCount':
+        this.podCount = column as Int32Array;
+        break;
+      case 'unschedulable':
+        this.unschedulable = column as Uint8Array;
+        break;
+      case 'generation':
+        this.nodeGeneration = column as Uint32Array;
+        break;
+      case 'imageNodeCount':
+        this.imageNodeCount = column as Int32Array;
+        break;
+      case 'label':
+        this.labelColumns[index] = column as Int32Array;
+        break;
+      default:
+        throw new Error(`unknown snapshot column ${name}`);
+    }
+  }
+
   private reserve(count: number): void {
     if (count <= this.capacity) return;
     const cap = Math.max(count, this.capacity * 2, 16);
+    if (this.attached) {
+      this.capacity = cap;
+      return;
+    }
     const growF = (a: Float64Array) => {
-      const b = new Float64Array(cap);
+      const b = sharedF64(cap);
       b.set(a);
       return b;
     };
     const growI = (a: Int32Array, fill: number) => {
-      const b = new Int32Array(cap).fill(fill);
+      const b = sharedI32(cap).fill(fill);
       b.set(a);
       return b;
     };
@@ -163,10 +248,10 @@ export class Snapshot {
     this.nonZeroMilliCpu = growF(this.nonZeroMilliCpu);
     this.nonZeroMemory = growF(this.nonZeroMemory);
     this.podCount = growI(this.podCount, 0);
-    const g = new Uint32Array(cap);
+    const g = sharedU32(cap);
     g.set(this.nodeGeneration);
     this.nodeGeneration = g;
-    const u = new Uint8Array(cap);
+    const u = sharedU8(cap);
     u.set(this.unschedulable);
     this.unschedulable = u;
     for (let k = 0; k < this.labelColumns.length; k++) {
@@ -183,20 +268,22 @@ export class Snapshot {
     this.nodes.push(node);
     this.nodeNames.push(node.metadata.name);
     this.nodeIndex.set(node.metadata.name, n);
+    const owner = !this.attached;
 
     for (const [name, text] of Object.entries(node.status?.allocatable ?? {})) {
       const r = this.resourceId(name);
+      if (!owner) continue;
       const q = parseQuantity(text);
       this.allocatable[r][n] = r === RESOURCE_CPU ? q.milliValueNumber() : q.valueNumber();
     }
-    this.unschedulable[n] = node.spec?.unschedulable ? 1 : 0;
+    if (owner) this.unschedulable[n] = node.spec?.unschedulable ? 1 : 0;
 
     const pairs = this.internLabels(node.metadata.labels);
     this.nodeLabelPairs.push(pairs);
-    for (let i = 0; i < pairs.length; i += 2) {
+    for (let i = 0; owner && i < pairs.length; i += 2) {
       let col = this.labelColumns[pairs[i]];
       if (!col) {
-        col = new Int32Array(this.capacity).fill(ABSENT);
+        col = sharedI32(this.capacity).fill(ABSENT);
         this.labelColumns[pairs[i]] = col;
       }
       col[n] = pairs[i + 1];
@@ -217,18 +304,19 @@ export class Snapshot {
         seen.set(this.images.id(name), image.sizeBytes ?? 0);
       }
     }
-    if (this.imageNodeCount.length < this.images.size) {
-      const grown = new Int32Array(Math.max(this.images.size, this.imageNodeCount.length * 2));
+    if (owner && this.imageNodeCount.length < this.images.size) {
+      const grown = sharedI32(Math.max(this.images.size, this.imageNodeCount.length * 2));
       grown.set(this.imageNodeCount);
       this.imageNodeCount = grown;
     }
-    for (const id of seen.keys()) this.imageNodeCount[id]++;
+    if (owner) for (const id of seen.keys()) this.imageNodeCount[id]++;
     this.nodeImageIds.push(Int32Array.from(seen.keys()));
     this.nodeImageSizes.push(Float64Array.from(seen.values()));
 
     this.usedPorts.push([]);
     this.podsOnNode.push([]);
     this.version++;
+    this.observer?.nodeAdded(node);
     return n;
   }
 
@@ -236,9 +324,12 @@ export class Snapshot {
   setUnschedulable(node: number, unschedulable: boolean): void {
     const source = this.nodes[node];
     this.nodes[node] = { ...source, spec: { ...source.spec, unschedulable } };
-    this.unschedulable[node] = unschedulable ? 1 : 0;
-    this.nodeGeneration[node]++;
+    if (!this.attached) {
+      this.unschedulable[node] = unschedulable ? 1 : 0;
+      this.nodeGeneration[node]++;
+    }
     this.version++;
+    this.observer?.cordoned(node, unschedulable);
   }
 
   // ---- pods ---------------------------------------------------------------------------------
@@ -251,11 +342,13 @@ export class Snapshot {
     this.podsOnNode[node].push(info);
     this.podByKey.set(info.key, info);
     this.account(info, node, 1);
+    this.observer?.bound(info, node);
   }
 
   /** Removes a bound pod from its node. */
   unbind(info: PodInfo): void {
     if (info.slot < 0) return;
+    this.observer?.unbound(info);
     const node = info.node;
     const list = this.podsOnNode[node];
     list.splice(list.indexOf(info), 1);
@@ -267,13 +360,15 @@ export class Snapshot {
   }
 
   private account(info: PodInfo, node: number, sign: 1 | -1): void {
-    for (let i = 0; i < info.requestIds.length; i++) {
-      this.requested[info.requestIds[i]][node] += sign * info.requestAmounts[i];
+    if (!this.attached) {
+      for (let i = 0; i < info.requestIds.length; i++) {
+        this.requested[info.requestIds[i]][node] += sign * info.requestAmounts[i];
+      }
+      this.nonZeroMilliCpu[node] += sign * info.nonZeroMilliCpu;
+      this.nonZeroMemory[node] += sign * info.nonZeroMemory;
+      this.podCount[node] += sign;
+      this.nodeGeneration[node]++;
     }
-    this.nonZeroMilliCpu[node] += sign * info.nonZeroMilliCpu;
-    this.nonZeroMemory[node] += sign * info.nonZeroMemory;
-    this.podCount[node] += sign;
-    this.nodeGeneration[node]++;
     const ports = this.usedPorts[node];
     for (const p of info.hostPorts) {
       if (sign > 0) ports.push(p);
