@@ -1,0 +1,63 @@
+// Single thread or worker pool: which executor schedules a cluster's pods. The pool pays a round
+// trip to its workers twice per pod, so it wins only when a pod's filter and score passes are long,
+// i.e. on large clusters with every node scored; the threshold below comes from `npm run bench`
+// (README, "Speed"). Sampling cycles run inline in either case (src/engine/pool/pool.ts).
+import type { PodInfo } from '../snapshot/pod-info.js';
+import type { ProfileSpec } from './pool/messages.js';
+import { PoolScheduler, WorkerPool } from './pool/pool.js';
+import type { PodResult } from './result.js';
+import type { Scheduler } from './scheduler.js';
+
+export type ExecutorKind = 'single' | 'pool' | 'auto';
+
+export interface ExecutorChoice {
+  executor: ExecutorKind;
+  /** Worker threads of the pool. */
+  workers: number;
+}
+
+/** Nodes from which `auto` uses the pool (measured: README, "Speed"). */
+export const POOL_THRESHOLD_NODES = 20_000;
+
+export const DEFAULT_EXECUTOR: ExecutorChoice = { executor: 'auto', workers: 2 };
+
+/** Whether `choice` schedules a cluster of `nodeCount` nodes on the pool. */
+export function usesPool(choice: ExecutorChoice, nodeCount: number): boolean {
+  if (choice.executor === 'single' || choice.workers < 1) return false;
+  if (choice.executor === 'pool') return true;
+  return choice.workers >= 2 && nodeCount >= POOL_THRESHOLD_NODES;
+}
+
+export interface Executor {
+  scheduleOne(pod: PodInfo): Promise<PodResult>;
+  /** Stops following the snapshot; the shared pool stays up until closePools(). */
+  close(): void;
+}
+
+const pools = new Map<number, WorkerPool>();
+
+/** The process's pool of `threads` workers, started on first use. */
+export function sharedPool(threads: number): WorkerPool {
+  let pool = pools.get(threads);
+  if (!pool) {
+    pool = new WorkerPool(threads);
+    pools.set(threads, pool);
+  }
+  return pool;
+}
+
+/** Stops every pool's threads (so the process can exit). */
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close()));
+}
+
+/** An executor for `scheduler` (its snapshot and profile); `spec` rebuilds the profile in workers. */
+export function createExecutor(scheduler: Scheduler, spec: ProfileSpec, choice: ExecutorChoice): Executor {
+  if (!usesPool(choice, scheduler.snapshot.nodeCount)) {
+    return { scheduleOne: async (pod) => scheduler.scheduleOne(pod), close: () => {} };
+  }
+  const pooled = new PoolScheduler(scheduler, sharedPool(choice.workers), spec);
+  return { scheduleOne: (pod) => pooled.scheduleOne(pod), close: () => pooled.close() };
+}

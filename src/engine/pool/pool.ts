@@ -1,0 +1,124 @@
+// The worker pool (piscina) and the scheduler that uses it. A pod's cycle runs on the main thread
+// (Scheduler.remoteCycle) and asks the pool twice: filter every walk position, then raw scores of
+// the feasible nodes; each request is split into one contiguous range per worker. Results come back
+// in shared buffers; the main thread merges them in walk order, normalises, totals and breaks ties
+// exactly as the inline path does. Cycles that sample (percentageOfNodesToScore below 100 on a
+// large cluster) stop at the node that completes the quota, which is inherently sequential: they
+// run inline, as do explained cycles' fallbacks and clusters below the threshold.
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { PodInfo } from '../../snapshot/pod-info.js';
+import { sharedF64, sharedI16, sharedI32, sharedU8 } from '../../snapshot/shared-arrays.js';
+import type { RemoteReply, RemoteRequest } from '../cycle-steps.js';
+import type { PodResult } from '../result.js';
+import type { Scheduler } from '../scheduler.js';
+import type { FilterTask, ProfileSpec, ScoreTask, TaskReply } from './messages.js';
+import { PoolSession } from './session.js';
+
+const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** A fixed set of worker threads, shared by every session of the process. */
+export class WorkerPool {
+  private readonly piscina: Piscina;
+
+  constructor(readonly threads: number) {
+    this.piscina = new Piscina({
+      filename: WORKER,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 2 ** 31 - 1,
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  threadIds(): number[] {
+    return this.piscina.threads.map((t) => t.threadId);
+  }
+
+  run(task: FilterTask | ScoreTask): Promise<TaskReply> {
+    return this.piscina.run(task) as Promise<TaskReply>;
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
+
+/** Result buffers of a session, sized to the node count (grown as nodes are added). */
+class Buffers {
+  capacity = 0;
+  plugin = sharedI16(0);
+  code = sharedU8(0);
+  feasible = sharedI32(0);
+  raw: Float64Array[] = [];
+  partial = sharedF64(0);
+
+  ensure(nodes: number, scorePlugins: number): void {
+    if (nodes <= this.capacity) return;
+    const cap = Math.max(nodes, this.capacity * 2, 64);
+    this.plugin = sharedI16(cap);
+    this.code = sharedU8(cap);
+    this.feasible = sharedI32(cap);
+    this.raw = Array.from({ length: scorePlugins }, () => sharedF64(cap));
+    this.partial = sharedF64(cap);
+    this.capacity = cap;
+  }
+}
+
+/** Schedules pods with `scheduler`, offloading every-node filter and score passes to `pool`. */
+export class PoolScheduler {
+  private readonly session: PoolSession;
+  private readonly buffers = new Buffers();
+  private cycleNo = 0;
+
+  constructor(
+    readonly scheduler: Scheduler,
+    readonly pool: WorkerPool,
+    profile: ProfileSpec,
+  ) {
+    this.session = new PoolSession(scheduler.snapshot, profile);
+  }
+
+  async scheduleOne(pod: PodInfo): Promise<PodResult> {
+    const steps = this.scheduler.remoteCycle(pod);
+    let step = steps.next();
+    if (step.done) return step.value;
+    const podId = this.session.podId(pod);
+    const cycle = this.cycleNo++;
+    while (!step.done) step = steps.next(await this.answer(step.value, podId, cycle));
+    return step.value;
+  }
+
+  /** Stops recording the snapshot's changes (the pool itself stays up for other sessions). */
+  close(): void {
+    this.session.detach();
+  }
+
+  private async answer(request: RemoteRequest, pod: number, cycle: number): Promise<RemoteReply> {
+    const snap = this.scheduler.snapshot;
+    const b = this.buffers;
+    b.ensure(snap.nodeCount, this.scheduler.profile.score.length);
+    const threads = this.pool.threadIds();
+    const { seq, ops } = this.session.pending(threads);
+    const total = request.kind === 'filter' ? request.positions : request.feasible.length;
+    if (request.kind === 'score') b.feasible.set(request.feasible);
+    const parts = Math.max(1, Math.min(this.pool.threads, total));
+    const runs: Promise<TaskReply>[] = [];
+    for (let k = 0; k < parts; k++) {
+      const from = Math.floor((k * total) / parts);
+      const to = Math.floor(((k + 1) * total) / parts);
+      const base = { session: this.session.id, seq, ops, cycle, pod, cached: request.cached, from, to };
+      runs.push(
+        this.pool.run(
+          request.kind === 'filter'
+            ? { ...base, kind: 'filter', start: request.start, plugin: b.plugin, code: b.code }
+            : { ...base, kind: 'score', feasible: b.feasible, count: total, raw: b.raw, partial: b.partial },
+        ),
+      );
+    }
+    for (const reply of await Promise.all(runs)) this.session.acknowledge(reply);
+    return request.kind === 'filter'
+      ? { kind: 'filter', plugin: b.plugin, code: b.code }
+      : { kind: 'score', raw: b.raw, partial: b.partial };
+  }
+}
