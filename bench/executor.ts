@@ -1,9 +1,9 @@
 // How the benchmark runs berth's scheduling cycle: 1 worker is the inline engine on the calling
-// thread; N ≥ 2 workers is the worker pool (src/engine/pool) with N threads, used whatever the
-// cluster size (the engine's own choice, src/engine/executor.ts, is what the benchmark measures for).
+// thread; N ≥ 2 workers (or executor 'pool') is the worker pool (src/engine/pool) with N threads,
+// used whatever the cluster size (the benchmark is how the engine's own threshold is measured).
 import { closePools, sharedPool } from '../src/engine/executor.js';
-import { PoolScheduler } from '../src/engine/pool/pool.js';
 import type { ProfileSpec } from '../src/engine/pool/messages.js';
+import { PoolScheduler } from '../src/engine/pool/pool.js';
 import type { PodResult } from '../src/engine/result.js';
 import { Scheduler, type SchedulerOptions } from '../src/engine/scheduler.js';
 import type { Profile } from '../src/framework/profile.js';
@@ -26,9 +26,10 @@ export function createExecutor(
   spec: ProfileSpec,
   snapshot: Snapshot,
   options: SchedulerOptions,
+  executor: 'single' | 'pool' = workers > 1 ? 'pool' : 'single',
 ): Executor {
   const scheduler = new Scheduler(profile, snapshot, options);
-  if (workers <= 1) return { workers, scheduleOne: (pod) => scheduler.scheduleOne(pod), close: () => {} };
+  if (executor === 'single') return { workers, scheduleOne: (pod) => scheduler.scheduleOne(pod), close: () => {} };
   const pooled = new PoolScheduler(scheduler, sharedPool(workers), spec);
   return { workers, scheduleOne: (pod) => pooled.scheduleOne(pod), close: () => pooled.close() };
 }

@@ -4,6 +4,7 @@
 // RSS, and whether the two engines place pods alike. Run it in a child process per workload
 // (bench/spawn.ts) so RSS belongs to the workload.
 import type { ClusterSnapshot, KubeSchedulerConfiguration, Pod } from '../src/api/types.js';
+import type { PodResult } from '../src/engine/result.js';
 import type { TieBreak } from '../src/engine/scheduler.js';
 import { chooseProfile } from '../src/framework/config-file.js';
 import type { Profile } from '../src/framework/profile.js';
@@ -13,7 +14,6 @@ import { BaselineCluster } from './baseline/node-info.js';
 import { podRecord } from './baseline/pod-record.js';
 import { defaultProfile } from './baseline/profile.js';
 import { BaselineScheduler } from './baseline/scheduler.js';
-import type { PodResult } from '../src/engine/result.js';
 import { closePools, createExecutor } from './executor.js';
 import { type MemoryFigures, measureMemory } from './memory.js';
 import { percentile, round, sum } from './stats.js';
@@ -39,6 +39,8 @@ export interface MeasureOptions {
   file: string;
   mode: Mode;
   workers: number;
+  /** Default: the pool when workers > 1. */
+  executor?: 'single' | 'pool';
   /** Measure at most this many pending pods. */
   maxPods?: number;
   budget: Budget;
@@ -197,22 +199,23 @@ function berthEngine(
   mode: Mode,
   workers: number,
   tieBreak: TieBreak,
+  executor?: 'single' | 'pool',
 ): Engine {
   return () => {
     const snapshot = new Snapshot(cluster);
     const infos = pods.map((p) => snapshot.podInfo(p));
     const spec = { config: schedulerConfig(mode), plugins: [] };
-    const executor = createExecutor(workers, profile, spec, snapshot, { tieBreak, seed: 1, explain: false });
+    const run = createExecutor(workers, profile, spec, snapshot, { tieBreak, seed: 1, explain: false }, executor);
     const place = (i: number, result: PodResult) => {
       if (result.chosenNode !== undefined) snapshot.bind(infos[i], snapshot.nodeIndex.get(result.chosenNode) as number);
       return result.chosenNode;
     };
     return {
       step(i) {
-        const result = executor.scheduleOne(infos[i]);
+        const result = run.scheduleOne(infos[i]);
         return result instanceof Promise ? result.then((r) => place(i, r)) : place(i, result);
       },
-      close: () => executor.close(),
+      close: () => run.close(),
     };
   };
 }
@@ -309,7 +312,12 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
     const small = warmupCluster(cluster, pods, o.warmupPods);
     const n = small.pendingPods.length;
     const seconds = o.warmupSeconds ?? WARMUP_SECONDS;
-    await timed(berthEngine(small, small.pendingPods, profile, o.mode, o.workers, 'random'), n, seconds, seconds);
+    await timed(
+      berthEngine(small, small.pendingPods, profile, o.mode, o.workers, 'random', o.executor),
+      n,
+      seconds,
+      seconds,
+    );
     if (o.baseline) await timed(baselineEngine(small, small.pendingPods, pct, 'random'), n, seconds, seconds);
   }
   // Let the warm-up's garbage go before RSS is sampled (the child runs with --expose-gc).
@@ -317,7 +325,7 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
 
   const minSeconds = o.minSeconds ?? MIN_SECONDS;
   const berth = await timed(
-    berthEngine(cluster, pods, profile, o.mode, o.workers, 'random'),
+    berthEngine(cluster, pods, profile, o.mode, o.workers, 'random', o.executor),
     pods.length,
     o.budget.berth,
     minSeconds,
@@ -346,10 +354,15 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
     result.baseline = figures(baseline);
     result.ratio = ratio(berth, baseline, measured.length);
     // Tie-break 'first': the baseline sets how many pods fit the budget, berth places the same ones.
-    const baseFirst = await timed(baselineEngine(cluster, measured, pct, 'first'), measured.length, o.budget.agreement, 0);
+    const baseFirst = await timed(
+      baselineEngine(cluster, measured, pct, 'first'),
+      measured.length,
+      o.budget.agreement,
+      0,
+    );
     const compared = measured.slice(0, baseFirst.measured);
     const berthFirst = await timed(
-      berthEngine(cluster, compared, profile, o.mode, o.workers, 'first'),
+      berthEngine(cluster, compared, profile, o.mode, o.workers, 'first', o.executor),
       compared.length,
       Number.POSITIVE_INFINITY,
       0,
@@ -359,7 +372,7 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
       random: agreement(measured, berth, baseline),
     };
   }
-  if (o.workers > 1) {
+  if ((o.executor ?? (o.workers > 1 ? 'pool' : 'single')) === 'pool') {
     // The pool must place exactly as the inline engine does: rerun the measured pods inline.
     const measured = pods.slice(0, berth.measured);
     const inline = await timed(

@@ -48,5 +48,7 @@ for (const id of readdirSync(dir)
   } else passed++;
 }
 await closePools();
-console.log(`conformance${executor === 'pool' ? ` (pool, ${workers} workers)` : ''}: ${passed} passed, ${failed} failed`);
+console.log(
+  `conformance${executor === 'pool' ? ` (pool, ${workers} workers)` : ''}: ${passed} passed, ${failed} failed`,
+);
 process.exit(failed ? 1 : 0);

@@ -491,7 +491,8 @@ export class Scheduler {
     const { states, skipped } = p.scoring;
     const nodes = feasible.subarray(from, to);
     const combined = this.combinedPlugins(p.entry, p.entry === null, skipped);
-    if (combined.length > 0) this.cachedPartialTotals(p.cycle, combined, states, nodes, outPartial.subarray(from, to), p.entry!);
+    if (combined.length > 0)
+      this.cachedPartialTotals(p.cycle, combined, states, nodes, outPartial.subarray(from, to), p.entry!);
     const scorePlugins = this.profile.score;
     for (let j = 0; j < scorePlugins.length; j++) {
       const plugin = scorePlugins[j].plugin;
