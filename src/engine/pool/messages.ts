@@ -25,7 +25,19 @@ export type ReplicaOp =
   | { k: 'pod'; id: number; pod: Pod }
   | { k: 'bind'; id: number; node: number }
   | { k: 'unbind'; id: number }
-  | { k: 'cordon'; node: number; on: boolean };
+  | { k: 'cordon'; node: number; on: boolean }
+  /** Where tasks' results go (new buffers when the node count outgrew the old ones). */
+  | { k: 'buffers'; buffers: ResultBuffers };
+
+/** Shared result buffers of a session: filter verdicts per walk position, feasible nodes, scores. */
+export interface ResultBuffers {
+  plugin: Int16Array;
+  code: Uint8Array;
+  feasible: Int32Array;
+  /** Per score plugin (profile order): raw scores aligned with the feasible list. */
+  raw: Float64Array[];
+  partial: Float64Array;
+}
 
 export interface TaskBase {
   session: number;
@@ -44,16 +56,12 @@ export interface TaskBase {
 export interface FilterTask extends TaskBase {
   kind: 'filter';
   start: number;
-  plugin: Int16Array;
-  code: Uint8Array;
 }
 
 export interface ScoreTask extends TaskBase {
   kind: 'score';
-  feasible: Int32Array;
+  /** Feasible nodes in buffers.feasible[0..count). */
   count: number;
-  raw: Float64Array[];
-  partial: Float64Array;
 }
 
 export type Task = FilterTask | ScoreTask;

@@ -12,7 +12,7 @@ import { sharedF64, sharedI16, sharedI32, sharedU8 } from '../../snapshot/shared
 import type { RemoteReply, RemoteRequest } from '../cycle-steps.js';
 import type { PodResult } from '../result.js';
 import type { Scheduler } from '../scheduler.js';
-import type { FilterTask, ProfileSpec, ScoreTask, TaskReply } from './messages.js';
+import type { FilterTask, ProfileSpec, ResultBuffers, ScoreTask, TaskReply } from './messages.js';
 import { PoolSession } from './session.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -45,30 +45,20 @@ export class WorkerPool {
 }
 
 /** Result buffers of a session, sized to the node count (grown as nodes are added). */
-class Buffers {
-  capacity = 0;
-  plugin = sharedI16(0);
-  code = sharedU8(0);
-  feasible = sharedI32(0);
-  raw: Float64Array[] = [];
-  partial = sharedF64(0);
-
-  ensure(nodes: number, scorePlugins: number): void {
-    if (nodes <= this.capacity) return;
-    const cap = Math.max(nodes, this.capacity * 2, 64);
-    this.plugin = sharedI16(cap);
-    this.code = sharedU8(cap);
-    this.feasible = sharedI32(cap);
-    this.raw = Array.from({ length: scorePlugins }, () => sharedF64(cap));
-    this.partial = sharedF64(cap);
-    this.capacity = cap;
-  }
+function resultBuffers(nodes: number, scorePlugins: number): ResultBuffers {
+  return {
+    plugin: sharedI16(nodes),
+    code: sharedU8(nodes),
+    feasible: sharedI32(nodes),
+    raw: Array.from({ length: scorePlugins }, () => sharedF64(nodes)),
+    partial: sharedF64(nodes),
+  };
 }
 
 /** Schedules pods with `scheduler`, offloading every-node filter and score passes to `pool`. */
 export class PoolScheduler {
   private readonly session: PoolSession;
-  private readonly buffers = new Buffers();
+  private buffers: ResultBuffers = resultBuffers(0, 0);
   private cycleNo = 0;
 
   constructor(
@@ -96,8 +86,12 @@ export class PoolScheduler {
 
   private async answer(request: RemoteRequest, pod: number, cycle: number): Promise<RemoteReply> {
     const snap = this.scheduler.snapshot;
+    if (this.buffers.plugin.length < snap.nodeCount) {
+      const cap = Math.max(snap.nodeCount, this.buffers.plugin.length * 2, 64);
+      this.buffers = resultBuffers(cap, this.scheduler.profile.score.length);
+      this.session.useBuffers(this.buffers);
+    }
     const b = this.buffers;
-    b.ensure(snap.nodeCount, this.scheduler.profile.score.length);
     const threads = this.pool.threadIds();
     const { seq, ops } = this.session.pending(threads);
     const total = request.kind === 'filter' ? request.positions : request.feasible.length;
@@ -111,8 +105,8 @@ export class PoolScheduler {
       runs.push(
         this.pool.run(
           request.kind === 'filter'
-            ? { ...base, kind: 'filter', start: request.start, plugin: b.plugin, code: b.code }
-            : { ...base, kind: 'score', feasible: b.feasible, count: total, raw: b.raw, partial: b.partial },
+            ? { ...base, kind: 'filter', start: request.start }
+            : { ...base, kind: 'score', count: total },
         ),
       );
     }

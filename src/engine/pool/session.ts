@@ -4,7 +4,7 @@
 // position: piscina gives a task to whichever worker is free).
 import type { PodInfo } from '../../snapshot/pod-info.js';
 import type { Snapshot, SnapshotObserver } from '../../snapshot/snapshot.js';
-import type { ProfileSpec, ReplicaOp, SharedColumn, TaskReply } from './messages.js';
+import type { ProfileSpec, ReplicaOp, ResultBuffers, SharedColumn, TaskReply } from './messages.js';
 
 let nextSession = 1;
 
@@ -80,6 +80,11 @@ export class PoolSession implements SnapshotObserver {
     let seq = this.ops.length;
     for (const t of threads) seq = Math.min(seq, this.applied.get(t) ?? 0);
     return { seq, ops: seq === this.ops.length ? [] : this.ops.slice(seq) };
+  }
+
+  /** Tells the workers where results go from now on. */
+  useBuffers(buffers: ResultBuffers): void {
+    this.ops.push({ k: 'buffers', buffers });
   }
 
   acknowledge(reply: TaskReply): void {

@@ -10,7 +10,7 @@ import type { PodInfo } from '../../snapshot/pod-info.js';
 import { Snapshot } from '../../snapshot/snapshot.js';
 import type { Prepared } from '../cycle-steps.js';
 import { Scheduler } from '../scheduler.js';
-import type { ReplicaOp, Task, TaskReply } from './messages.js';
+import type { ReplicaOp, ResultBuffers, Task, TaskReply } from './messages.js';
 
 interface Session {
   snapshot: Snapshot | null;
@@ -22,6 +22,7 @@ interface Session {
   cycle: number;
   cached: boolean;
   prepared: Prepared | null;
+  buffers: ResultBuffers | null;
 }
 
 /** Sessions kept; an older one is dropped (its owner has moved on). */
@@ -31,7 +32,7 @@ const sessions = new Map<number, Session>();
 function sessionOf(id: number): Session {
   let s = sessions.get(id);
   if (!s) {
-    s = { snapshot: null, scheduler: null, pods: [], seq: 0, cycle: -1, cached: false, prepared: null };
+    s = { snapshot: null, scheduler: null, pods: [], seq: 0, cycle: -1, cached: false, prepared: null, buffers: null };
     sessions.set(id, s);
     for (const k of sessions.keys()) if (sessions.size > MAX_SESSIONS) sessions.delete(k);
   }
@@ -91,6 +92,9 @@ async function apply(s: Session, op: ReplicaOp): Promise<void> {
     case 'cordon':
       snap.setUnschedulable(op.node, op.on);
       break;
+    case 'buffers':
+      s.buffers = op.buffers;
+      break;
   }
 }
 
@@ -106,17 +110,11 @@ export default async function run(task: Task): Promise<TaskReply> {
     s.cycle = task.cycle;
     s.cached = task.cached;
   }
+  const b = s.buffers!;
   if (task.kind === 'filter') {
-    scheduler.filterPositions(s.prepared, task.start, task.from, task.to, task.plugin, task.code);
+    scheduler.filterPositions(s.prepared, task.start, task.from, task.to, b.plugin, b.code);
   } else {
-    scheduler.scorePositions(
-      s.prepared,
-      task.feasible.subarray(0, task.count),
-      task.from,
-      task.to,
-      task.raw,
-      task.partial,
-    );
+    scheduler.scorePositions(s.prepared, b.feasible.subarray(0, task.count), task.from, task.to, b.raw, b.partial);
   }
   return { threadId, seq: s.seq };
 }
