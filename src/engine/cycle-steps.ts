@@ -5,10 +5,14 @@ import type { Cycle, Plugin } from '../framework/plugin.js';
 import type { Code } from '../framework/status.js';
 import type { CacheEntry } from './node-local-cache.js';
 
-/** Filter every walk position [0, positions) of a cycle starting at `start`; or score `feasible`. */
+/**
+ * Filter every walk position [0, positions) of a cycle starting at `start`; or score `feasible`.
+ * `prepared` is the cycle's own preparation, so the driver can take a share of the work on the
+ * cycle's thread (Scheduler.filterPositions / scorePositions); it never crosses to a worker.
+ */
 export type RemoteRequest =
-  | { kind: 'filter'; start: number; positions: number; cached: boolean }
-  | { kind: 'score'; feasible: Int32Array; cached: boolean };
+  | { kind: 'filter'; start: number; positions: number; cached: boolean; prepared: Prepared }
+  | { kind: 'score'; feasible: Int32Array; cached: boolean; prepared: Prepared };
 
 /**
  * Per walk position: the index in profile.filter of the plugin that rejected the node (−1 none,

@@ -36,8 +36,9 @@ export interface Executor {
 
 const pools = new Map<number, WorkerPool>();
 
-/** The process's pool of `threads` workers, started on first use. */
-export function sharedPool(threads: number): WorkerPool {
+/** The process's pool for `workers` workers (the main thread and workers − 1 threads, at least one), started on first use. */
+export function sharedPool(workers: number): WorkerPool {
+  const threads = Math.max(1, workers - 1);
   let pool = pools.get(threads);
   if (!pool) {
     pool = new WorkerPool(threads);

@@ -337,7 +337,7 @@ export class Scheduler {
     if (offload) {
       // Workers filter ranges of walk positions; their verdicts are read back in walk order, so the
       // feasible list, the first failing plugin per node and the next start index are the same.
-      const reply = yield { kind: 'filter', start, positions: numCandidates, cached: entry !== null };
+      const reply = yield { kind: 'filter', start, positions: numCandidates, cached: entry !== null, prepared };
       if (reply.kind !== 'filter') throw new Error('expected a filter reply');
       for (let pos = 0; pos < numCandidates; pos++) {
         const slot = (start + pos) % numCandidates;
@@ -425,7 +425,7 @@ export class Scheduler {
       result.scoringSkippedBecauseSingleFeasibleNode = true;
       return result;
     }
-    return yield* this.scoreAndSelect(cycle, feasibleNodes, result, explain, entry, offload);
+    return yield* this.scoreAndSelect(prepared, feasibleNodes, result, explain, offload);
   }
 
   /** PreScore over the feasible nodes: each scoring plugin's state, and the plugins that skip. */
@@ -502,18 +502,19 @@ export class Scheduler {
   }
 
   private *scoreAndSelect(
-    cycle: Cycle,
+    prepared: Prepared,
     feasible: Int32Array,
     result: PodResult,
     explain: boolean,
-    entry: CacheEntry | null,
     offload: boolean,
   ): Generator<RemoteRequest, PodResult, RemoteReply> {
     const snap = this.snapshot;
     const scorePlugins = this.profile.score;
+    const { cycle, entry } = prepared;
 
     // ---- PreScore -----------------------------------------------------------------------------
     const { states, skipped } = this.preScore(cycle, feasible);
+    prepared.scoring = { states, skipped };
 
     // ---- Score, NormalizeScore, weights -------------------------------------------------------
     const totals = new Float64Array(feasible.length);
@@ -526,7 +527,7 @@ export class Scheduler {
     let remoteRaw: Float64Array[] | null = null;
     if (offload) {
       // Workers run PreScore themselves and return raw scores; normalisation and totals stay here.
-      const reply = yield { kind: 'score', feasible, cached: entry !== null };
+      const reply = yield { kind: 'score', feasible, cached: entry !== null, prepared };
       if (reply.kind !== 'score') throw new Error('expected a score reply');
       remoteRaw = reply.raw;
       if (combined.length > 0) totals.set(reply.partial.subarray(0, feasible.length));

@@ -1,8 +1,10 @@
 // The worker pool (piscina) and the scheduler that uses it. A pod's cycle runs on the main thread
-// (Scheduler.remoteCycle) and asks the pool twice: filter every walk position, then raw scores of
-// the feasible nodes; each request is split into one contiguous range per worker. Results come back
-// in shared buffers; the main thread merges them in walk order, normalises, totals and breaks ties
-// exactly as the inline path does. Cycles that sample (percentageOfNodesToScore below 100 on a
+// (Scheduler.remoteCycle) and asks twice: filter every walk position, then raw scores of the
+// feasible nodes. Each request is split into contiguous ranges: the first is done on the main
+// thread itself (which would otherwise wait; its node-local cache stays warm for that range), one
+// range per pool thread. Results come back in shared buffers; the main thread merges them in walk
+// order, normalises, totals and breaks ties exactly as the inline path does. With N workers the
+// pool has N − 1 threads (at least one): the main thread is the N-th. Cycles that sample (percentageOfNodesToScore below 100 on a
 // large cluster) stop at the node that completes the quota, which is inherently sequential: they
 // run inline, as do explained cycles' fallbacks and clusters below the threshold.
 import { fileURLToPath } from 'node:url';
@@ -85,6 +87,7 @@ export class PoolScheduler {
   }
 
   private async answer(request: RemoteRequest, pod: number, cycle: number): Promise<RemoteReply> {
+    const scheduler = this.scheduler;
     const snap = this.scheduler.snapshot;
     if (this.buffers.plugin.length < snap.nodeCount) {
       const cap = Math.max(snap.nodeCount, this.buffers.plugin.length * 2, 64);
@@ -96,9 +99,9 @@ export class PoolScheduler {
     const { seq, ops } = this.session.pending(threads);
     const total = request.kind === 'filter' ? request.positions : request.feasible.length;
     if (request.kind === 'score') b.feasible.set(request.feasible);
-    const parts = Math.max(1, Math.min(this.pool.threads, total));
+    const parts = Math.max(1, Math.min(this.pool.threads + 1, total));
     const runs: Promise<TaskReply>[] = [];
-    for (let k = 0; k < parts; k++) {
+    for (let k = 1; k < parts; k++) {
       const from = Math.floor((k * total) / parts);
       const to = Math.floor(((k + 1) * total) / parts);
       const base = { session: this.session.id, seq, ops, cycle, pod, cached: request.cached, from, to };
@@ -109,6 +112,13 @@ export class PoolScheduler {
             : { ...base, kind: 'score', count: total },
         ),
       );
+    }
+    // The main thread's own share, while the workers do theirs.
+    const mine = Math.floor(total / parts);
+    if (request.kind === 'filter') {
+      scheduler.filterPositions(request.prepared, request.start, 0, mine, b.plugin, b.code);
+    } else {
+      scheduler.scorePositions(request.prepared, b.feasible.subarray(0, total), 0, mine, b.raw, b.partial);
     }
     for (const reply of await Promise.all(runs)) this.session.acknowledge(reply);
     return request.kind === 'filter'
