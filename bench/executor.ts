@@ -20,17 +20,17 @@ export interface Executor {
 /** The worker counts every workload is reported for. */
 export const WORKER_COUNTS: readonly number[] = [1, 2];
 
-export function createExecutor(
+export async function createExecutor(
   workers: number,
   profile: Profile,
   spec: ProfileSpec,
   snapshot: Snapshot,
   options: SchedulerOptions,
   executor: 'single' | 'pool' = workers > 1 ? 'pool' : 'single',
-): Executor {
+): Promise<Executor> {
   const scheduler = new Scheduler(profile, snapshot, options);
   if (executor === 'single') return { workers, scheduleOne: (pod) => scheduler.scheduleOne(pod), close: () => {} };
-  const pooled = new PoolScheduler(scheduler, sharedPool(workers), spec);
+  const pooled = new PoolScheduler(scheduler, await sharedPool(workers), spec);
   return { workers, scheduleOne: (pod) => pooled.scheduleOne(pod), close: () => pooled.close() };
 }
 

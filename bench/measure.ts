@@ -118,10 +118,11 @@ export function queueOrder(pending: readonly Pod[]): Pod[] {
 }
 
 /** An engine set up afresh (untimed) for one pass over the pods: `step(i)` places pod i and returns its node. */
-type Engine = () => {
+interface EngineRun {
   step: (i: number) => string | undefined | Promise<string | undefined>;
   close?: () => void;
-};
+}
+type Engine = () => EngineRun | Promise<EngineRun>;
 
 interface TimedRun {
   /** The first pass: pods attempted before the budget ran out (or all), their times and nodes. */
@@ -153,7 +154,7 @@ async function timed(engine: Engine, count: number, budget: number, minSeconds: 
   let passes = 0;
   let seconds = 0;
   for (;;) {
-    const { step, close } = engine();
+    const { step, close } = await engine();
     const latencies = new Float64Array(count);
     const chosen: (string | undefined)[] = [];
     const start = performance.now();
@@ -201,11 +202,11 @@ function berthEngine(
   tieBreak: TieBreak,
   executor?: 'single' | 'pool',
 ): Engine {
-  return () => {
+  return async () => {
     const snapshot = new Snapshot(cluster);
     const infos = pods.map((p) => snapshot.podInfo(p));
     const spec = { config: schedulerConfig(mode), plugins: [] };
-    const run = createExecutor(workers, profile, spec, snapshot, { tieBreak, seed: 1, explain: false }, executor);
+    const run = await createExecutor(workers, profile, spec, snapshot, { tieBreak, seed: 1, explain: false }, executor);
     const place = (i: number, result: PodResult) => {
       if (result.chosenNode !== undefined) snapshot.bind(infos[i], snapshot.nodeIndex.get(result.chosenNode) as number);
       return result.chosenNode;

@@ -4,7 +4,7 @@
 // (README, "Speed"). Sampling cycles run inline in either case (src/engine/pool/pool.ts).
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { ProfileSpec } from './pool/messages.js';
-import { PoolScheduler, WorkerPool } from './pool/pool.js';
+import type { WorkerPool } from './pool/pool.js';
 import type { PodResult } from './result.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -36,12 +36,16 @@ export interface Executor {
 
 const pools = new Map<number, WorkerPool>();
 
-/** The process's pool for `workers` workers (the main thread and workers − 1 threads, at least one), started on first use. */
-export function sharedPool(workers: number): WorkerPool {
+/**
+ * The process's pool for `workers` workers (the main thread and workers − 1 threads, at least one),
+ * started on first use. The pool module (and piscina) loads only when a pool is wanted.
+ */
+export async function sharedPool(workers: number): Promise<WorkerPool> {
   const threads = Math.max(1, workers - 1);
   let pool = pools.get(threads);
   if (!pool) {
-    pool = new WorkerPool(threads);
+    const { WorkerPool } = await import('./pool/pool.js');
+    pool = pools.get(threads) ?? new WorkerPool(threads);
     pools.set(threads, pool);
   }
   return pool;
@@ -55,10 +59,16 @@ export async function closePools(): Promise<void> {
 }
 
 /** An executor for `scheduler` (its snapshot and profile); `spec` rebuilds the profile in workers. */
-export function createExecutor(scheduler: Scheduler, spec: ProfileSpec, choice: ExecutorChoice): Executor {
+export async function createExecutor(
+  scheduler: Scheduler,
+  spec: ProfileSpec,
+  choice: ExecutorChoice,
+): Promise<Executor> {
   if (!usesPool(choice, scheduler.snapshot.nodeCount)) {
     return { scheduleOne: async (pod) => scheduler.scheduleOne(pod), close: () => {} };
   }
-  const pooled = new PoolScheduler(scheduler, sharedPool(choice.workers), spec);
+  const pool = await sharedPool(choice.workers);
+  const { PoolScheduler } = await import('./pool/pool.js');
+  const pooled = new PoolScheduler(scheduler, pool, spec);
   return { scheduleOne: (pod) => pooled.scheduleOne(pod), close: () => pooled.close() };
 }

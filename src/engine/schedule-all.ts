@@ -51,7 +51,7 @@ export async function scheduleAllWith(
   choice: ExecutorChoice,
 ): Promise<ScheduleOutput> {
   const snapshot = new Snapshot(cluster);
-  const executor = createExecutor(new Scheduler(profile, snapshot, options), spec, choice);
+  const executor = await createExecutor(new Scheduler(profile, snapshot, options), spec, choice);
   try {
     const steps = placeAll(cluster, snapshot, profile);
     let step = steps.next();
