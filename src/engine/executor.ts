@@ -16,8 +16,12 @@ export interface ExecutorChoice {
   workers: number;
 }
 
-/** Nodes from which `auto` uses the pool (measured: README, "Speed"). */
-export const POOL_THRESHOLD_NODES = 20_000;
+/**
+ * Nodes from which `auto` uses the pool. Measured with bench/threshold.ts and `npm run bench` on the
+ * shared 2-core machine (README, "Speed"): below 50,000 nodes the pool was slower in every run
+ * (0.5–0.8× at 5,000–30,000 nodes, every node scored); at 50,000 it was 1.0–1.8×.
+ */
+export const POOL_THRESHOLD_NODES = 50_000;
 
 export const DEFAULT_EXECUTOR: ExecutorChoice = { executor: 'auto', workers: 2 };
 

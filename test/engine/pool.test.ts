@@ -130,6 +130,22 @@ describe('worker pool', () => {
     assert.deepEqual(await run(cluster, o, 2), await run(cluster, o, null));
   });
 
+  test('columns that grow or appear after the workers attached reach them (added nodes, a new label key)', async () => {
+    const nodes = Array.from({ length: 16 }, (_, i) => makeNode(`n-${i}`, { cpu: '2' }));
+    const pendingPods = Array.from({ length: 30 }, (_, i) =>
+      makePod(`p-${i}`, { cpu: '500m', spec: i >= 10 ? { nodeSelector: { accelerator: `gpu-${i % 3}` } } : {} }),
+    );
+    const extraNodes = Array.from({ length: 30 }, (_, i) =>
+      makeNode(`gpu-${i}`, { cpu: '8', labels: { accelerator: `gpu-${i % 3}` } }),
+    );
+    const cluster = makeCluster({ nodes, pendingPods });
+    const changes: Change[] = Array.from({ length: 30 }, (_, k) => ({ kind: 'add', k }));
+    const o: RunOptions = { seed: 3, tieBreak: 'random', explain: false, changes, extraNodes };
+    const pooled = await run(cluster, o, 2);
+    assert.deepEqual(pooled, await run(cluster, o, null));
+    assert.ok(pooled.slice(10).every((r) => r.chosenNode?.startsWith('gpu-')));
+  });
+
   test('a user plugin loaded with --plugin runs in the workers (by module path) and decides as inline', async () => {
     const path = fileURLToPath(new URL('../../plugins/examples/spot-guard.js', import.meta.url));
     const registry = builtinRegistry();
