@@ -14,6 +14,7 @@ import { type HostPort, makePodInfo, type PodInfo } from './pod-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './pod-requests.js';
 import { internLabels } from './selector.js';
 import { sharedF64, sharedI32, sharedU8, sharedU32 } from './shared-arrays.js';
+import { raggedF64, raggedI32 } from './shared-ragged.js';
 
 export const RESOURCE_CPU = 0;
 export const RESOURCE_MEMORY = 1;
@@ -71,11 +72,25 @@ export class Snapshot {
   private readonly labelColumns: (Int32Array | undefined)[] = [];
   /** Per node: sorted (key id, value id) pairs. */
   readonly nodeLabelPairs: Int32Array[] = [];
-  /** Per node: flat (key id, value id, effect) triples; value '' is interned like any value. */
+  /**
+   * Per node: flat (key id, value id, effect) triples; value '' is interned like any value. Views
+   * into one shared pool (taintPool at taintStart[n], taintLength[n] entries).
+   */
   readonly nodeTaints: Int32Array[] = [];
-  /** Per node: image ids (names exactly as the node lists them) and sizes in bytes (a later entry of the same name wins). */
+  /**
+   * Per node: image ids (names exactly as the node lists them) and sizes in bytes (a later entry of
+   * the same name wins). Views into shared pools, as nodeTaints.
+   */
   readonly nodeImageIds: Int32Array[] = [];
   readonly nodeImageSizes: Float64Array[] = [];
+  private readonly taintPool = raggedI32();
+  private readonly imageIdPool = raggedI32();
+  private readonly imageSizePool = raggedF64();
+  /** Per node: where its taints and images start in the pools, and how many entries they have. */
+  private taintStart = sharedI32(0);
+  private taintLength = sharedI32(0);
+  private imageStart = sharedI32(0);
+  private imageLength = sharedI32(0);
   /** Per image id: how many nodes have it. */
   imageNodeCount = sharedI32(0);
   /** Per node: host ports in use by its pods. */
@@ -179,6 +194,13 @@ export class Snapshot {
     m.set('unschedulable', this.unschedulable);
     m.set('generation', this.nodeGeneration);
     m.set('imageNodeCount', this.imageNodeCount);
+    m.set('taintPool', this.taintPool.pool);
+    m.set('taintStart', this.taintStart);
+    m.set('taintLength', this.taintLength);
+    m.set('imageIdPool', this.imageIdPool.pool);
+    m.set('imageSizePool', this.imageSizePool.pool);
+    m.set('imageStart', this.imageStart);
+    m.set('imageLength', this.imageLength);
     for (let k = 0; k < this.labelColumns.length; k++) {
       const col = this.labelColumns[k];
       if (col) m.set(`label.${k}`, col);
@@ -186,7 +208,10 @@ export class Snapshot {
     return m;
   }
 
-  /** A replica takes the owner's column `name` (see sharedColumns). */
+  /**
+   * A replica takes the owner's column `name` (see sharedColumns). After a batch of columns that
+   * moved the taint or image pools, call refreshViews().
+   */
   attachColumn(name: string, column: Float64Array | Int32Array | Uint32Array | Uint8Array): void {
     const dot = name.indexOf('.');
     const kind = dot < 0 ? name : name.slice(0, dot);
@@ -219,9 +244,41 @@ export class Snapshot {
       case 'label':
         this.labelColumns[index] = column as Int32Array;
         break;
+      case 'taintPool':
+        this.taintPool.pool = column as Int32Array;
+        break;
+      case 'taintStart':
+        this.taintStart = column as Int32Array;
+        break;
+      case 'taintLength':
+        this.taintLength = column as Int32Array;
+        break;
+      case 'imageIdPool':
+        this.imageIdPool.pool = column as Int32Array;
+        break;
+      case 'imageSizePool':
+        this.imageSizePool.pool = column as Float64Array;
+        break;
+      case 'imageStart':
+        this.imageStart = column as Int32Array;
+        break;
+      case 'imageLength':
+        this.imageLength = column as Int32Array;
+        break;
       default:
         throw new Error(`unknown snapshot column ${name}`);
     }
+  }
+
+  /** Rebuilds every node's taint and image views over the current pools (after one moved). */
+  refreshViews(): void {
+    for (let n = 0; n < this.nodeCount; n++) this.refreshNodeViews(n);
+  }
+
+  private refreshNodeViews(n: number): void {
+    this.nodeTaints[n] = this.taintPool.view(this.taintStart[n], this.taintLength[n]);
+    this.nodeImageIds[n] = this.imageIdPool.view(this.imageStart[n], this.imageLength[n]);
+    this.nodeImageSizes[n] = this.imageSizePool.view(this.imageStart[n], this.imageLength[n]);
   }
 
   private reserve(count: number): void {
@@ -254,6 +311,10 @@ export class Snapshot {
     const u = sharedU8(cap);
     u.set(this.unschedulable);
     this.unschedulable = u;
+    this.taintStart = growI(this.taintStart, 0);
+    this.taintLength = growI(this.taintLength, 0);
+    this.imageStart = growI(this.imageStart, 0);
+    this.imageLength = growI(this.imageLength, 0);
     for (let k = 0; k < this.labelColumns.length; k++) {
       const col = this.labelColumns[k];
       if (col) this.labelColumns[k] = growI(col, ABSENT);
@@ -296,7 +357,6 @@ export class Snapshot {
       t[3 * i + 1] = this.labelValues.id(taint.value ?? '');
       t[3 * i + 2] = EFFECTS[taint.effect];
     });
-    this.nodeTaints.push(t);
 
     const seen = new Map<number, number>();
     for (const image of node.status?.images ?? []) {
@@ -310,8 +370,24 @@ export class Snapshot {
       this.imageNodeCount = grown;
     }
     if (owner) for (const id of seen.keys()) this.imageNodeCount[id]++;
-    this.nodeImageIds.push(Int32Array.from(seen.keys()));
-    this.nodeImageSizes.push(Float64Array.from(seen.values()));
+    let moved = false;
+    if (owner) {
+      const placed = this.taintPool.append(t);
+      this.taintStart[n] = placed.start;
+      this.taintLength[n] = t.length;
+      const ids = this.imageIdPool.append(Int32Array.from(seen.keys()));
+      const sizes = this.imageSizePool.append(Float64Array.from(seen.values()));
+      this.imageStart[n] = ids.start;
+      this.imageLength[n] = seen.size;
+      moved = placed.moved || ids.moved || sizes.moved;
+    }
+    // A replica's views may point into pools it has not attached yet: the owner's next columns
+    // batch brings them, and the worker refreshes every view then.
+    this.nodeTaints.push(this.taintPool.view(this.taintStart[n], this.taintLength[n]));
+    this.nodeImageIds.push(this.imageIdPool.view(this.imageStart[n], this.imageLength[n]));
+    this.nodeImageSizes.push(this.imageSizePool.view(this.imageStart[n], this.imageLength[n]));
+    // A pool that moved leaves every earlier node's views on the old buffer.
+    if (moved) this.refreshViews();
 
     this.usedPorts.push([]);
     this.podsOnNode.push([]);

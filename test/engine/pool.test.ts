@@ -130,13 +130,18 @@ describe('worker pool', () => {
     assert.deepEqual(await run(cluster, o, 2), await run(cluster, o, null));
   });
 
-  test('columns that grow or appear after the workers attached reach them (added nodes, a new label key)', async () => {
+  test('columns that grow or appear after the workers attached reach them (added nodes, a new label key, taint and image pools)', async () => {
     const nodes = Array.from({ length: 16 }, (_, i) => makeNode(`n-${i}`, { cpu: '2' }));
     const pendingPods = Array.from({ length: 30 }, (_, i) =>
       makePod(`p-${i}`, { cpu: '500m', spec: i >= 10 ? { nodeSelector: { accelerator: `gpu-${i % 3}` } } : {} }),
     );
     const extraNodes = Array.from({ length: 30 }, (_, i) =>
-      makeNode(`gpu-${i}`, { cpu: '8', labels: { accelerator: `gpu-${i % 3}` } }),
+      makeNode(`gpu-${i}`, {
+        cpu: '8',
+        labels: { accelerator: `gpu-${i % 3}` },
+        taints: i % 4 === 0 ? [{ key: 'spot', value: 'a', effect: 'PreferNoSchedule' }] : undefined,
+        images: i % 2 === 0 ? [{ names: ['app:1', `extra-${i}:1`], sizeBytes: 600_000_000 }] : undefined,
+      }),
     );
     const cluster = makeCluster({ nodes, pendingPods });
     const changes: Change[] = Array.from({ length: 30 }, (_, k) => ({ kind: 'add', k }));

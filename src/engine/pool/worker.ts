@@ -76,6 +76,7 @@ async function apply(s: Session, op: ReplicaOp): Promise<void> {
     }
     case 'columns':
       for (const [name, column] of op.columns) snap.attachColumn(name, column);
+      snap.refreshViews();
       break;
     case 'node':
       snap.addNode(op.node);
