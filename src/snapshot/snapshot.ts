@@ -70,7 +70,7 @@ export class Snapshot {
   unschedulable = sharedU8(0);
   /** Per label key id: each node's value id, or ABSENT. */
   private readonly labelColumns: (Int32Array | undefined)[] = [];
-  /** Per node: sorted (key id, value id) pairs. */
+  /** Per node: sorted (key id, value id) pairs; views into a shared pool, as nodeTaints. */
   readonly nodeLabelPairs: Int32Array[] = [];
   /**
    * Per node: flat (key id, value id, effect) triples; value '' is interned like any value. Views
@@ -83,10 +83,13 @@ export class Snapshot {
    */
   readonly nodeImageIds: Int32Array[] = [];
   readonly nodeImageSizes: Float64Array[] = [];
+  private readonly labelPairPool = raggedI32();
   private readonly taintPool = raggedI32();
   private readonly imageIdPool = raggedI32();
   private readonly imageSizePool = raggedF64();
   /** Per node: where its taints and images start in the pools, and how many entries they have. */
+  private labelPairStart = sharedI32(0);
+  private labelPairLength = sharedI32(0);
   private taintStart = sharedI32(0);
   private taintLength = sharedI32(0);
   private imageStart = sharedI32(0);
@@ -194,6 +197,9 @@ export class Snapshot {
     m.set('unschedulable', this.unschedulable);
     m.set('generation', this.nodeGeneration);
     m.set('imageNodeCount', this.imageNodeCount);
+    m.set('labelPairPool', this.labelPairPool.pool);
+    m.set('labelPairStart', this.labelPairStart);
+    m.set('labelPairLength', this.labelPairLength);
     m.set('taintPool', this.taintPool.pool);
     m.set('taintStart', this.taintStart);
     m.set('taintLength', this.taintLength);
@@ -244,6 +250,15 @@ export class Snapshot {
       case 'label':
         this.labelColumns[index] = column as Int32Array;
         break;
+      case 'labelPairPool':
+        this.labelPairPool.pool = column as Int32Array;
+        break;
+      case 'labelPairStart':
+        this.labelPairStart = column as Int32Array;
+        break;
+      case 'labelPairLength':
+        this.labelPairLength = column as Int32Array;
+        break;
       case 'taintPool':
         this.taintPool.pool = column as Int32Array;
         break;
@@ -276,6 +291,7 @@ export class Snapshot {
   }
 
   private refreshNodeViews(n: number): void {
+    this.nodeLabelPairs[n] = this.labelPairPool.view(this.labelPairStart[n], this.labelPairLength[n]);
     this.nodeTaints[n] = this.taintPool.view(this.taintStart[n], this.taintLength[n]);
     this.nodeImageIds[n] = this.imageIdPool.view(this.imageStart[n], this.imageLength[n]);
     this.nodeImageSizes[n] = this.imageSizePool.view(this.imageStart[n], this.imageLength[n]);
@@ -311,6 +327,8 @@ export class Snapshot {
     const u = sharedU8(cap);
     u.set(this.unschedulable);
     this.unschedulable = u;
+    this.labelPairStart = growI(this.labelPairStart, 0);
+    this.labelPairLength = growI(this.labelPairLength, 0);
     this.taintStart = growI(this.taintStart, 0);
     this.taintLength = growI(this.taintLength, 0);
     this.imageStart = growI(this.imageStart, 0);
@@ -340,7 +358,6 @@ export class Snapshot {
     if (owner) this.unschedulable[n] = node.spec?.unschedulable ? 1 : 0;
 
     const pairs = this.internLabels(node.metadata.labels);
-    this.nodeLabelPairs.push(pairs);
     for (let i = 0; owner && i < pairs.length; i += 2) {
       let col = this.labelColumns[pairs[i]];
       if (!col) {
@@ -372,6 +389,9 @@ export class Snapshot {
     if (owner) for (const id of seen.keys()) this.imageNodeCount[id]++;
     let moved = false;
     if (owner) {
+      const labelled = this.labelPairPool.append(pairs);
+      this.labelPairStart[n] = labelled.start;
+      this.labelPairLength[n] = pairs.length;
       const placed = this.taintPool.append(t);
       this.taintStart[n] = placed.start;
       this.taintLength[n] = t.length;
@@ -379,10 +399,11 @@ export class Snapshot {
       const sizes = this.imageSizePool.append(Float64Array.from(seen.values()));
       this.imageStart[n] = ids.start;
       this.imageLength[n] = seen.size;
-      moved = placed.moved || ids.moved || sizes.moved;
+      moved = labelled.moved || placed.moved || ids.moved || sizes.moved;
     }
     // A replica's views may point into pools it has not attached yet: the owner's next columns
     // batch brings them, and the worker refreshes every view then.
+    this.nodeLabelPairs.push(this.labelPairPool.view(this.labelPairStart[n], this.labelPairLength[n]));
     this.nodeTaints.push(this.taintPool.view(this.taintStart[n], this.taintLength[n]));
     this.nodeImageIds.push(this.imageIdPool.view(this.imageStart[n], this.imageLength[n]));
     this.nodeImageSizes.push(this.imageSizePool.view(this.imageStart[n], this.imageLength[n]));
