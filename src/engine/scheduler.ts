@@ -70,6 +70,8 @@ export class Scheduler {
   /** Per profile.score entry: its slot in a cache entry's score arrays, or -1. */
   private readonly scoreSlot: number[];
   private readonly cache: NodeLocalCache;
+  /** One score plugin's scores over the feasible nodes (reused across plugins and cycles). */
+  private scoreScratch = new Float64Array(0);
   private staleNodes = new Int32Array(0);
   private staleScores = new Float64Array(0);
 
@@ -520,7 +522,8 @@ export class Scheduler {
     const totals = new Float64Array(feasible.length);
     const nodeScores: Record<string, NodeScore> | null = explain ? {} : null;
     if (nodeScores) for (const n of feasible) nodeScores[snap.nodeNames[n]] = { plugins: {}, total: 0 };
-    const scores = new Float64Array(feasible.length);
+    if (this.scoreScratch.length < feasible.length) this.scoreScratch = new Float64Array(feasible.length * 2);
+    const scores = this.scoreScratch.subarray(0, feasible.length);
     // Node-local plugins that need no normalisation: their weighted sum per node comes from the
     // cache in one pass, recomputed only for nodes that changed.
     const combined = this.combinedPlugins(entry, explain, skipped);
