@@ -23,7 +23,7 @@ export function register(program: Command): void {
         .choices(['single', 'pool', 'auto'])
         .default('auto'),
     )
-    .option('--workers <n>', 'worker threads of the pool', '2')
+    .option('--workers <n>', 'threads of work with the pool: the main thread and n - 1 pool threads', '2')
     .action((opts) => runCommand(() => schedule(opts)));
 }
 

@@ -12,7 +12,7 @@ export type ExecutorKind = 'single' | 'pool' | 'auto';
 
 export interface ExecutorChoice {
   executor: ExecutorKind;
-  /** Worker threads of the pool. */
+  /** Threads of work with the pool: the main thread and workers − 1 pool threads (at least one). */
   workers: number;
 }
 
