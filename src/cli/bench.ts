@@ -21,7 +21,11 @@ export function register(program: Command): void {
     .option('--pods <n>', 'measure at most this many pending pods')
     .option('--seconds <s>', "time budget of berth's run (the baseline gets 1.5×)", '10')
     .option('--no-baseline', 'berth only: no baseline, ratio or placement cross-check')
-    .option('--workers <n>', 'threads of work: 1 runs inline; n ≥ 2 on the pool (main thread + n - 1 pool threads)', '1')
+    .option(
+      '--workers <n>',
+      'threads of work: 1 runs inline; n ≥ 2 on the pool (main thread + n - 1 pool threads)',
+      '1',
+    )
     .addOption(
       new Option('--executor <kind>', 'inline, or the worker pool (default: pool when --workers > 1)').choices([
         'single',
