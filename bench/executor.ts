@@ -1,7 +1,9 @@
-// How the benchmark runs berth's scheduling cycle. Today the cycle runs inline on the calling
-// thread: "1 worker". The worker pool that splits a cycle's nodes across threads (issue 4) will
-// add an executor here; until then the harness asks for 2 workers, learns it is unavailable, and
-// says so in the results.
+// How the benchmark runs berth's scheduling cycle: 1 worker is the inline engine on the calling
+// thread; N ≥ 2 workers (or executor 'pool') is the worker pool (src/engine/pool) with N threads,
+// used whatever the cluster size (the benchmark is how the engine's own threshold is measured).
+import { closePools, sharedPool } from '../src/engine/executor.js';
+import type { ProfileSpec } from '../src/engine/pool/messages.js';
+import { PoolScheduler } from '../src/engine/pool/pool.js';
 import type { PodResult } from '../src/engine/result.js';
 import { Scheduler, type SchedulerOptions } from '../src/engine/scheduler.js';
 import type { Profile } from '../src/framework/profile.js';
@@ -10,28 +12,26 @@ import type { Snapshot } from '../src/snapshot/snapshot.js';
 
 export interface Executor {
   readonly workers: number;
-  scheduleOne(pod: PodInfo): PodResult;
+  /** Inline: the result; pool: a promise of it. */
+  scheduleOne(pod: PodInfo): PodResult | Promise<PodResult>;
   close(): void;
 }
 
 /** The worker counts every workload is reported for. */
 export const WORKER_COUNTS: readonly number[] = [1, 2];
 
-export const POOL_MISSING = 'worker pool not yet implemented (issue 4): only the inline, 1-worker engine is measured';
-
-/** Why an executor with this many workers cannot run, or undefined when it can. */
-export function unavailable(workers: number): string | undefined {
-  return workers === 1 ? undefined : POOL_MISSING;
-}
-
-export function createExecutor(
+export async function createExecutor(
   workers: number,
   profile: Profile,
+  spec: ProfileSpec,
   snapshot: Snapshot,
   options: SchedulerOptions,
-): Executor {
-  const missing = unavailable(workers);
-  if (missing) throw new Error(`${workers} workers: ${missing}`);
+  executor: 'single' | 'pool' = workers > 1 ? 'pool' : 'single',
+): Promise<Executor> {
   const scheduler = new Scheduler(profile, snapshot, options);
-  return { workers, scheduleOne: (pod) => scheduler.scheduleOne(pod), close: () => {} };
+  if (executor === 'single') return { workers, scheduleOne: (pod) => scheduler.scheduleOne(pod), close: () => {} };
+  const pooled = new PoolScheduler(scheduler, await sharedPool(workers), spec);
+  return { workers, scheduleOne: (pod) => pooled.scheduleOne(pod), close: () => pooled.close() };
 }
+
+export { closePools };

@@ -4,6 +4,7 @@
 // RSS, and whether the two engines place pods alike. Run it in a child process per workload
 // (bench/spawn.ts) so RSS belongs to the workload.
 import type { ClusterSnapshot, KubeSchedulerConfiguration, Pod } from '../src/api/types.js';
+import type { PodResult } from '../src/engine/result.js';
 import type { TieBreak } from '../src/engine/scheduler.js';
 import { chooseProfile } from '../src/framework/config-file.js';
 import type { Profile } from '../src/framework/profile.js';
@@ -13,7 +14,7 @@ import { BaselineCluster } from './baseline/node-info.js';
 import { podRecord } from './baseline/pod-record.js';
 import { defaultProfile } from './baseline/profile.js';
 import { BaselineScheduler } from './baseline/scheduler.js';
-import { createExecutor } from './executor.js';
+import { closePools, createExecutor } from './executor.js';
 import { type MemoryFigures, measureMemory } from './memory.js';
 import { percentile, round, sum } from './stats.js';
 
@@ -38,6 +39,8 @@ export interface MeasureOptions {
   file: string;
   mode: Mode;
   workers: number;
+  /** Default: the pool when workers > 1. */
+  executor?: 'single' | 'pool';
   /** Measure at most this many pending pods. */
   maxPods?: number;
   budget: Budget;
@@ -89,6 +92,8 @@ export interface MeasureResult {
   ratio?: { pods: number; berthPodsPerSecond: number; baselinePodsPerSecond: number; berthOverBaseline: number };
   /** Placements compared: tie-break 'first', and the timed runs (random ties, same seed). */
   agreement?: { first: Agreement; random: Agreement };
+  /** With 2+ workers: the pool's placements against the inline engine's on the same pods (tie-break random, seed 1). */
+  inlineAgreement?: Agreement;
   memory?: { berth: MemoryFigures; baseline: MemoryFigures };
   /** Peak RSS of the process over the whole measurement (loading, both engines, memory figures), MiB. */
   peakRssMiB: number;
@@ -113,7 +118,11 @@ export function queueOrder(pending: readonly Pod[]): Pod[] {
 }
 
 /** An engine set up afresh (untimed) for one pass over the pods: `step(i)` places pod i and returns its node. */
-type Engine = () => { step: (i: number) => string | undefined; close?: () => void };
+interface EngineRun {
+  step: (i: number) => string | undefined | Promise<string | undefined>;
+  close?: () => void;
+}
+type Engine = () => EngineRun | Promise<EngineRun>;
 
 interface TimedRun {
   /** The first pass: pods attempted before the budget ran out (or all), their times and nodes. */
@@ -138,14 +147,14 @@ const MIB = 1024 * 1024;
 const WARMUP_SECONDS = 1;
 
 /** Runs passes of `engine` over `count` pods, each call timed, within `budget` seconds. */
-function timed(engine: Engine, count: number, budget: number, minSeconds: number): TimedRun {
+async function timed(engine: Engine, count: number, budget: number, minSeconds: number): Promise<TimedRun> {
   const deadline = performance.now() + budget * 1000;
   const all: number[] = [];
   let first: Pick<TimedRun, 'measured' | 'latencies' | 'chosen' | 'peakRssMiB'> | undefined;
   let passes = 0;
   let seconds = 0;
   for (;;) {
-    const { step, close } = engine();
+    const { step, close } = await engine();
     const latencies = new Float64Array(count);
     const chosen: (string | undefined)[] = [];
     const start = performance.now();
@@ -154,7 +163,8 @@ function timed(engine: Engine, count: number, budget: number, minSeconds: number
     let rss = passes === 0 ? process.memoryUsage.rss() : 0;
     while (i < count) {
       const t0 = performance.now();
-      chosen.push(step(i));
+      const placed = step(i);
+      chosen.push(placed instanceof Promise ? await placed : placed);
       t1 = performance.now();
       latencies[i++] = t1 - t0;
       if (passes === 0 && i % RSS_EVERY === 0) rss = Math.max(rss, process.memoryUsage.rss());
@@ -187,21 +197,26 @@ function berthEngine(
   cluster: ClusterSnapshot,
   pods: readonly Pod[],
   profile: Profile,
+  mode: Mode,
   workers: number,
   tieBreak: TieBreak,
+  executor?: 'single' | 'pool',
 ): Engine {
-  return () => {
+  return async () => {
     const snapshot = new Snapshot(cluster);
     const infos = pods.map((p) => snapshot.podInfo(p));
-    const executor = createExecutor(workers, profile, snapshot, { tieBreak, seed: 1, explain: false });
+    const spec = { config: schedulerConfig(mode), plugins: [] };
+    const run = await createExecutor(workers, profile, spec, snapshot, { tieBreak, seed: 1, explain: false }, executor);
+    const place = (i: number, result: PodResult) => {
+      if (result.chosenNode !== undefined) snapshot.bind(infos[i], snapshot.nodeIndex.get(result.chosenNode) as number);
+      return result.chosenNode;
+    };
     return {
       step(i) {
-        const result = executor.scheduleOne(infos[i]);
-        if (result.chosenNode !== undefined)
-          snapshot.bind(infos[i], snapshot.nodeIndex.get(result.chosenNode) as number);
-        return result.chosenNode;
+        const result = run.scheduleOne(infos[i]);
+        return result instanceof Promise ? result.then((r) => place(i, r)) : place(i, result);
       },
-      close: () => executor.close(),
+      close: () => run.close(),
     };
   };
 }
@@ -298,15 +313,20 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
     const small = warmupCluster(cluster, pods, o.warmupPods);
     const n = small.pendingPods.length;
     const seconds = o.warmupSeconds ?? WARMUP_SECONDS;
-    timed(berthEngine(small, small.pendingPods, profile, o.workers, 'random'), n, seconds, seconds);
-    if (o.baseline) timed(baselineEngine(small, small.pendingPods, pct, 'random'), n, seconds, seconds);
+    await timed(
+      berthEngine(small, small.pendingPods, profile, o.mode, o.workers, 'random', o.executor),
+      n,
+      seconds,
+      seconds,
+    );
+    if (o.baseline) await timed(baselineEngine(small, small.pendingPods, pct, 'random'), n, seconds, seconds);
   }
   // Let the warm-up's garbage go before RSS is sampled (the child runs with --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
 
   const minSeconds = o.minSeconds ?? MIN_SECONDS;
-  const berth = timed(
-    berthEngine(cluster, pods, profile, o.workers, 'random'),
+  const berth = await timed(
+    berthEngine(cluster, pods, profile, o.mode, o.workers, 'random', o.executor),
     pods.length,
     o.budget.berth,
     minSeconds,
@@ -326,7 +346,7 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
 
   if (o.baseline) {
     const measured = pods.slice(0, berth.measured);
-    const baseline = timed(
+    const baseline = await timed(
       baselineEngine(cluster, measured, pct, 'random'),
       measured.length,
       o.budget.baseline,
@@ -335,10 +355,15 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
     result.baseline = figures(baseline);
     result.ratio = ratio(berth, baseline, measured.length);
     // Tie-break 'first': the baseline sets how many pods fit the budget, berth places the same ones.
-    const baseFirst = timed(baselineEngine(cluster, measured, pct, 'first'), measured.length, o.budget.agreement, 0);
+    const baseFirst = await timed(
+      baselineEngine(cluster, measured, pct, 'first'),
+      measured.length,
+      o.budget.agreement,
+      0,
+    );
     const compared = measured.slice(0, baseFirst.measured);
-    const berthFirst = timed(
-      berthEngine(cluster, compared, profile, o.workers, 'first'),
+    const berthFirst = await timed(
+      berthEngine(cluster, compared, profile, o.mode, o.workers, 'first', o.executor),
       compared.length,
       Number.POSITIVE_INFINITY,
       0,
@@ -348,8 +373,20 @@ export async function measureWorkload(o: MeasureOptions): Promise<MeasureResult>
       random: agreement(measured, berth, baseline),
     };
   }
+  if ((o.executor ?? (o.workers > 1 ? 'pool' : 'single')) === 'pool') {
+    // The pool must place exactly as the inline engine does: rerun the measured pods inline.
+    const measured = pods.slice(0, berth.measured);
+    const inline = await timed(
+      berthEngine(cluster, measured, profile, o.mode, 1, 'random'),
+      measured.length,
+      Number.POSITIVE_INFINITY,
+      0,
+    );
+    result.inlineAgreement = agreement(measured, inline, berth);
+  }
   // Last, so that the copies it builds do not count in berth's peak RSS.
   if (o.memory) result.memory = await measureMemory(cluster);
   result.peakRssMiB = peakRssMiB();
+  await closePools();
   return result;
 }

@@ -12,9 +12,8 @@ export interface WorkloadRow {
   /** kube-scheduler's published pods/s for this workload and mode. */
   kubeScheduler?: number;
   result?: MeasureResult;
-  /** Why there is no result: the task failed, or the executor does not exist yet. */
+  /** Why there is no result: the task failed. */
   error?: string;
-  unavailable?: string;
 }
 
 export interface BenchReport {
@@ -42,6 +41,11 @@ function memoryOf(rows: WorkloadRow[], workload: string): MeasureResult['memory'
 }
 
 function agreementCell(r: MeasureResult): string {
+  const inline = r.inlineAgreement;
+  if (inline) {
+    const cell = `${inline.percent}% of ${inline.pods} vs 1 worker`;
+    return inline.same === inline.pods ? cell : `**${cell}**`;
+  }
   const a = r.agreement?.first;
   if (!a) return '—';
   return a.same === a.pods ? `${a.percent}% of ${a.pods}` : `**${a.percent}%** of ${a.pods}`;
@@ -50,26 +54,29 @@ function agreementCell(r: MeasureResult): string {
 /** The main table: one row per workload, mode and worker count that ran (or failed). */
 export function workloadTable(report: Pick<BenchReport, 'rows'>): string[] {
   const lines = [
-    '| workload | mode | workers | pods measured | pods/s | p50 ms | p99 ms | peak RSS MiB | bytes/node | bytes/pod | baseline pods/s | berth ÷ baseline | same placement (first) | kube-scheduler pods/s |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | mode | workers | pods measured | pods/s | p50 ms | p99 ms | peak RSS MiB | bytes/node | bytes/pod | baseline pods/s | berth ÷ baseline | ÷ 1 worker | same placement (first) | kube-scheduler pods/s |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of report.rows.filter((r) => r.result || r.error)) {
     const r = row.result;
     const ks = fmt(row.kubeScheduler);
     if (!r) {
       lines.push(
-        `| ${row.workload} | ${MODE_LABELS[row.mode]} | ${row.workers} | failed: ${row.error} |||||||||| ${ks} |`,
+        `| ${row.workload} | ${MODE_LABELS[row.mode]} | ${row.workers} | failed: ${row.error} ||||||||||| ${ks} |`,
       );
       continue;
     }
     const mem = memoryOf(report.rows, row.workload)?.berth;
     const cut = r.berth.measured < r.pendingPods ? ` of ${fmt(r.pendingPods)}` : '';
     const passes = r.berth.passes > 1 ? ` ×${r.berth.passes}` : '';
+    const single = report.rows.find((o) => o.workload === row.workload && o.mode === row.mode && o.workers === 1);
+    const overSingle =
+      row.workers > 1 && single?.result ? r.berth.podsPerSecond / single.result.berth.podsPerSecond : undefined;
     lines.push(
       `| ${row.workload} | ${MODE_LABELS[row.mode]} | ${row.workers} | ${fmt(r.berth.measured)}${cut}${passes} | ` +
         `${fmt(r.berth.podsPerSecond)} | ${fmt(r.berth.p50Ms)} | ${fmt(r.berth.p99Ms)} | ${r.berthPeakRssMiB} | ` +
         `${fmt(mem?.bytesPerNode)} | ${fmt(mem?.bytesPerPod)} | ${fmt(r.baseline?.podsPerSecond)} | ` +
-        `${fmt(r.ratio?.berthOverBaseline)} | ${agreementCell(r)} | ${ks} |`,
+        `${fmt(r.ratio?.berthOverBaseline)} | ${fmt(overSingle)} | ${agreementCell(r)} | ${ks} |`,
     );
   }
   return lines;
@@ -118,11 +125,6 @@ export function renderMarkdown(report: BenchReport): string {
     '',
   );
   lines.push(...workloadTable(report));
-  const unavailable = report.rows.filter((r) => r.unavailable);
-  if (unavailable.length > 0) {
-    const workers = [...new Set(unavailable.map((r) => r.workers))].join(', ');
-    lines.push('', `**${workers} workers:** not measured — ${unavailable[0].unavailable}.`);
-  }
   lines.push('', '## Memory: berth snapshot vs baseline NodeInfos', '', ...memoryTable(report));
 
   lines.push('', '## Per-plugin cost (benny), nanoseconds per node', '');
@@ -153,7 +155,8 @@ export function renderMarkdown(report: BenchReport): string {
 // ---- chart ----------------------------------------------------------------------------------------
 
 const SERIES = [
-  { name: 'berth', color: '#2563eb' },
+  { name: 'berth, 1 worker', color: '#2563eb' },
+  { name: 'berth, 2 workers (pool)', color: '#10b981' },
   { name: 'baseline (per-node objects)', color: '#f59e0b' },
   { name: 'kube-scheduler (issue 4)', color: '#6b7280' },
 ];
@@ -174,7 +177,13 @@ export function renderSvg(report: BenchReport): string {
   const values = (mode: Mode) =>
     workloads.map((w) => {
       const row = report.rows.find((r) => r.workload === w && r.mode === mode && r.workers === 1);
-      return [row?.result?.berth.podsPerSecond, row?.result?.baseline?.podsPerSecond, row?.kubeScheduler];
+      const pool = report.rows.find((r) => r.workload === w && r.mode === mode && r.workers === 2);
+      return [
+        row?.result?.berth.podsPerSecond,
+        pool?.result?.berth.podsPerSecond,
+        row?.result?.baseline?.podsPerSecond,
+        row?.kubeScheduler,
+      ];
     });
   const all = MODES.flatMap((m) => values(m).flat()).filter((v): v is number => v !== undefined && v > 0);
   const lo = 10 ** Math.floor(Math.log10(Math.min(...all, 10)));
@@ -197,7 +206,7 @@ export function renderSvg(report: BenchReport): string {
     `<text x="${left}" y="22" font-size="15" font-weight="bold">Pods scheduled per second (log scale, higher is better)</text>`,
   );
   SERIES.forEach((s, i) => {
-    const x = left + i * 220;
+    const x = left + i * 200;
     out.push(
       `<rect x="${x}" y="34" width="12" height="12" fill="${s.color}"/>`,
       `<text x="${x + 18}" y="44">${xml(s.name)}</text>`,

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { POOL_MISSING, unavailable, WORKER_COUNTS } from './executor.js';
+import { WORKER_COUNTS } from './executor.js';
 import { type Budget, DEFAULT_BUDGET, MODE_LABELS, MODES } from './measure.js';
 import { type BenchReport, renderMarkdown, renderSvg, type WorkloadRow } from './report.js';
 import { runInChild } from './spawn.js';
@@ -56,16 +56,15 @@ for (const [i, { w, mode }] of plan.entries()) {
     const kubeScheduler = mode === 'every-node' ? w.kubeScheduler?.everyNode : w.kubeScheduler?.sampled;
     const row: WorkloadRow = { workload: w.name, mode, workers, kubeScheduler };
     rows.push(row);
-    const missing = unavailable(workers);
-    if (missing) {
-      row.unavailable = missing;
-      continue;
-    }
     // Share what is left of the deadline among the runs still to come.
+    // A pool run has no baseline of its own (the 1-worker run of the same workload has it).
     const left = DEADLINE_SECONDS - elapsed() - (micro ? MICRO_SECONDS : 0);
     const runsLeft = plan.length - i;
-    const factor = Math.min(1, Math.max(0.1, (left / runsLeft - CHILD_OVERHEAD_SECONDS) / perRun));
+    const perPlanEntry = perRun + budget.berth * (WORKER_COUNTS.length - 1);
+    const overhead = CHILD_OVERHEAD_SECONDS * WORKER_COUNTS.length;
+    const factor = Math.min(1, Math.max(0.1, (left / runsLeft - overhead) / perPlanEntry));
     const b = scaled(budget, factor);
+    const pooled = workers > 1;
     process.stderr.write(`${w.name}, ${MODE_LABELS[mode]}, ${workers} worker(s)…\n`);
     try {
       row.result = await runInChild(
@@ -77,8 +76,8 @@ for (const [i, { w, mode }] of plan.entries()) {
             mode,
             workers,
             budget: b,
-            baseline: true,
-            memory: mode === 'every-node',
+            baseline: !pooled,
+            memory: mode === 'every-node' && !pooled,
             warmupPods: WARMUP_PODS,
           },
         },
@@ -104,7 +103,7 @@ const report: BenchReport = {
     'bytes/node and bytes/pod: V8 heap + ArrayBuffers added by building the snapshot from the nodes alone and then binding every pod of the workload (pending ones round-robin), after global.gc(); the parsed Kubernetes objects are not counted. Mode-independent, measured once per workload.',
     'baseline: bench/baseline/, a per-node-object implementation of the same default plugins (NodeInfo objects with label maps, requests as maps, the object-form matchers of src/api), run in the same process right after berth, on the same pods. “berth ÷ baseline” compares their pods/s when both ran every pod; when the baseline was cut short, it compares the two over the pods both measured, from their per-pod times.',
     'same placement (first): both engines rerun with tie-break first on the pods the baseline managed within its cross-check budget; the share of pods placed on the same node (after a first difference, later pods see different clusters, so one difference can spread).',
-    `workers: ${POOL_MISSING}. The harness asks for ${WORKER_COUNTS.join(' and ')} workers (bench/executor.ts) and will measure 2 once the pool exists.`,
+    `workers: 1 is the inline engine; 2 is the worker pool (src/engine/pool, piscina): the main thread and one pool thread each filter and score a range of the nodes; the main thread also runs PreFilter, PreScore, normalisation and selection. Sampling cycles always run inline (the sampling stop is sequential), so the pool only changes every-node figures. Pool runs have no baseline of their own: “÷ 1 worker” compares them with the inline run of the same workload and mode, and “same placement” compares their placements with the inline engine's on the same pods (tie-break random, seed 1). The machine has 2 cores shared with other jobs.`,
     'kube-scheduler pods/s: the reference figures of issue 4 (every node scored / default sampling); not measured on this machine. The machine is shared and noisy: compare ratios from the same run rather than absolute figures across runs.',
   ],
 };

@@ -1,6 +1,6 @@
 // berth bench schedule: one benchmark workload, measured in a child process exactly as
 // `npm run bench` measures it (bench/measure.ts), with the figures printed as a table.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Mode } from '../../bench/measure.js';
 import { InputError } from '../api/problem.js';
 import { runCommand } from './run.js';
@@ -21,6 +21,17 @@ export function register(program: Command): void {
     .option('--pods <n>', 'measure at most this many pending pods')
     .option('--seconds <s>', "time budget of berth's run (the baseline gets 1.5×)", '10')
     .option('--no-baseline', 'berth only: no baseline, ratio or placement cross-check')
+    .option(
+      '--workers <n>',
+      'threads of work: 1 runs inline; n ≥ 2 on the pool (main thread + n - 1 pool threads)',
+      '1',
+    )
+    .addOption(
+      new Option('--executor <kind>', 'inline, or the worker pool (default: pool when --workers > 1)').choices([
+        'single',
+        'pool',
+      ]),
+    )
     .option('--json', 'print the measurement as JSON')
     .option('--cpu-prof <dir>', 'write a V8 CPU profile of the run into <dir> and summarise it')
     .action((opts) => runCommand(() => benchSchedule(opts)));
@@ -35,6 +46,8 @@ interface BenchScheduleOptions {
   baseline: boolean;
   json?: boolean;
   cpuProf?: string;
+  workers: string;
+  executor?: 'single' | 'pool';
 }
 
 function positive(text: string, option: string, integer: boolean): number {
@@ -76,6 +89,9 @@ async function benchSchedule(opts: BenchScheduleOptions): Promise<void> {
   const mode: Mode = opts.sampled ? 'sampled' : 'every-node';
   const seconds = positive(opts.seconds, '--seconds', false);
   const maxPods = opts.pods === undefined ? undefined : positive(opts.pods, '--pods', true);
+  const { parseWorkers } = await import('./options.js');
+  const workers = parseWorkers(opts.workers);
+  const executor = opts.executor ?? (workers > 1 ? 'pool' : 'single');
   const file = ensureWorkloads([workload]).get(workload.name) as string;
   if (opts.cpuProf) mkdirSync(opts.cpuProf, { recursive: true });
   const before = new Set(opts.cpuProf ? readdirSync(opts.cpuProf) : []);
@@ -88,7 +104,8 @@ async function benchSchedule(opts: BenchScheduleOptions): Promise<void> {
         workload: workload.name,
         file,
         mode,
-        workers: 1,
+        workers,
+        executor,
         maxPods,
         budget,
         baseline: opts.baseline,
@@ -103,7 +120,7 @@ async function benchSchedule(opts: BenchScheduleOptions): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     const kubeScheduler = mode === 'every-node' ? workload.kubeScheduler?.everyNode : workload.kubeScheduler?.sampled;
-    const rows = [{ workload: workload.name, mode, workers: 1, kubeScheduler, result }];
+    const rows = [{ workload: workload.name, mode, workers, kubeScheduler, result }];
     const lines = [...report.workloadTable({ rows }), '', ...report.memoryTable({ rows }), ''];
     if (result.ratio) {
       lines.push(
@@ -116,7 +133,15 @@ async function benchSchedule(opts: BenchScheduleOptions): Promise<void> {
         `same placement: tie-break first ${a.first.same}/${a.first.pods}, random (seed 1) ${a.random.same}/${a.random.pods}`,
       );
     }
-    lines.push(...report.mismatchLines({ rows }), 'workers: 1 (the worker pool is not implemented yet, issue 4)', '');
+    if (result.inlineAgreement) {
+      const i = result.inlineAgreement;
+      lines.push(`same placement as the inline engine: ${i.same}/${i.pods}`);
+    }
+    lines.push(
+      ...report.mismatchLines({ rows }),
+      `executor: ${executor}, ${executor === 'pool' ? workers : 1} worker(s)`,
+      '',
+    );
     process.stdout.write(lines.join('\n'));
   }
   if (opts.cpuProf) {

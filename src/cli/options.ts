@@ -13,3 +13,13 @@ export function parseSeed(text: string): number {
   }
   return Number(text);
 }
+
+/** --workers: worker threads of the pool, 1 to 64. */
+export function parseWorkers(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 64) {
+    throw new InputError([
+      { code: 'option', path: '--workers', message: `expected an integer from 1 to 64, got ${JSON.stringify(text)}` },
+    ]);
+  }
+  return Number(text);
+}

@@ -21,6 +21,12 @@ export function register(program: Command): void {
     .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('table'))
     .option('--plugin <module...>', "ES module(s) exporting custom plugins, enabled by name in the config's profiles")
     .option('--strict', 'report unknown fields in the snapshot as errors')
+    .addOption(
+      new Option('--executor <kind>', 'single thread, worker pool, or by cluster size')
+        .choices(['single', 'pool', 'auto'])
+        .default('auto'),
+    )
+    .option('--workers <n>', 'threads of work with the pool: the main thread and n - 1 pool threads', '2')
     .action((opts) => runCommand(() => schedule(opts)));
 }
 
@@ -33,25 +39,46 @@ interface ScheduleOptions {
   output: 'json' | 'table';
   plugin?: string[];
   strict?: boolean;
+  executor: 'single' | 'pool' | 'auto';
+  workers: string;
 }
 
 async function schedule(opts: ScheduleOptions): Promise<void> {
-  const [{ loadCluster }, { readSchedulerConfig, chooseProfile }, { builtinRegistry }, { scheduleAll }, { parseSeed }] =
-    await Promise.all([
-      import('../load/load.js'),
-      import('../framework/config-file.js'),
-      import('../../plugins/index.js'),
-      import('../engine/schedule-all.js'),
-      import('./options.js'),
-    ]);
+  const [
+    { loadCluster },
+    { readSchedulerConfig, chooseProfile },
+    { builtinRegistry },
+    { scheduleAllWith },
+    { parseSeed, parseWorkers },
+    { closePools },
+    { resolve },
+  ] = await Promise.all([
+    import('../load/load.js'),
+    import('../framework/config-file.js'),
+    import('../../plugins/index.js'),
+    import('../engine/schedule-all.js'),
+    import('./options.js'),
+    import('../engine/executor.js'),
+    import('node:path'),
+  ]);
   const seed = parseSeed(opts.seed);
+  const workers = parseWorkers(opts.workers);
   const registry = builtinRegistry();
   for (const path of opts.plugin ?? []) await registry.loadModule(path);
   const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
   const profile = chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
   const { cluster, warnings } = await loadCluster(opts.snapshot, { strict: opts.strict });
   for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
-  const output = scheduleAll(cluster, profile, { tieBreak: opts.tieBreak, seed, explain: true });
+  const spec = {
+    config,
+    configFile: opts.config,
+    profileName: opts.profile,
+    plugins: (opts.plugin ?? []).map((p) => resolve(p)),
+  };
+  const options = { tieBreak: opts.tieBreak, seed, explain: true };
+  const output = await scheduleAllWith(cluster, profile, spec, options, { executor: opts.executor, workers }).finally(
+    closePools,
+  );
   if (opts.output === 'json') {
     process.stdout.write(`${JSON.stringify(output)}\n`);
   } else {

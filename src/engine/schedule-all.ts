@@ -6,7 +6,10 @@ import { hasPersistentVolumeClaims, VOLUMES_NOT_MODELLED } from '../../plugins/v
 import { Admission } from '../admission/admission.js';
 import type { ClusterSnapshot, Pod } from '../api/types.js';
 import type { Profile } from '../framework/profile.js';
+import type { PodInfo } from '../snapshot/pod-info.js';
 import { Snapshot } from '../snapshot/snapshot.js';
+import { createExecutor, type ExecutorChoice } from './executor.js';
+import type { ProfileSpec } from './pool/messages.js';
 import type { PodResult, ProfileSummary, ScheduleOutput } from './result.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
@@ -56,6 +59,41 @@ function admitPending(cluster: ClusterSnapshot, results: PodResult[]): (Pod | un
 export function scheduleAll(cluster: ClusterSnapshot, profile: Profile, options: SchedulerOptions): ScheduleOutput {
   const snapshot = new Snapshot(cluster);
   const scheduler = new Scheduler(profile, snapshot, options);
+  const steps = placeAll(cluster, snapshot, profile);
+  let step = steps.next();
+  while (!step.done) step = steps.next(scheduler.scheduleOne(step.value));
+  return step.value;
+}
+
+/**
+ * scheduleAll with a choice of executor: the worker pool (src/engine/pool) when `choice` says so
+ * for this cluster's size. `spec` is how workers rebuild `profile`. Same output as scheduleAll.
+ */
+export async function scheduleAllWith(
+  cluster: ClusterSnapshot,
+  profile: Profile,
+  spec: ProfileSpec,
+  options: SchedulerOptions,
+  choice: ExecutorChoice,
+): Promise<ScheduleOutput> {
+  const snapshot = new Snapshot(cluster);
+  const executor = await createExecutor(new Scheduler(profile, snapshot, options), spec, choice);
+  try {
+    const steps = placeAll(cluster, snapshot, profile);
+    let step = steps.next();
+    while (!step.done) step = steps.next(await executor.scheduleOne(step.value));
+    return step.value;
+  } finally {
+    executor.close();
+  }
+}
+
+/** The queue: yields each pod to place and takes back its result (then assumes it). */
+function* placeAll(
+  cluster: ClusterSnapshot,
+  snapshot: Snapshot,
+  profile: Profile,
+): Generator<PodInfo, ScheduleOutput, PodResult> {
   const results: PodResult[] = new Array(cluster.pendingPods.length);
   const admitted = admitPending(cluster, results);
   const pending = admitted.map((p) => (p ? snapshot.podInfo(p) : undefined));
@@ -76,7 +114,7 @@ export function scheduleAll(cluster: ClusterSnapshot, profile: Profile, options:
       };
       continue;
     }
-    const result = scheduler.scheduleOne(info);
+    const result = yield info;
     if (hasPersistentVolumeClaims(info.pod)) result.notes = [VOLUMES_NOT_MODELLED];
     if (result.chosenNode !== undefined) snapshot.bind(info, snapshot.nodeIndex.get(result.chosenNode)!);
     results[i] = result;

@@ -9,6 +9,7 @@ import type { Profile } from '../framework/profile.js';
 import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
 import { Rng } from './rng.js';
@@ -64,6 +65,8 @@ export class Scheduler {
   private readonly filterIndex = new Map<Plugin, number>();
   private readonly chunkNodes = new Int32Array(CHUNK);
   private readonly chunkCodes = new Uint8Array(CHUNK);
+  /** A chunk's nodes in walk order (filterChunk compacts chunkNodes in place). */
+  private readonly chunkOrder = new Int32Array(CHUNK);
   /** Which nodes the last unschedulable or explained cycle evaluated (== cycleStamp). */
   private evaluatedStamp = new Uint32Array(0);
   private cycleStamp = 0;
@@ -72,6 +75,8 @@ export class Scheduler {
   /** Per profile.score entry: its slot in a cache entry's score arrays, or -1. */
   private readonly scoreSlot: number[];
   private readonly cache: NodeLocalCache;
+  /** One score plugin's scores over the feasible nodes (reused across plugins and cycles). */
+  private scoreScratch = new Float64Array(0);
   private staleNodes = new Int32Array(0);
   private staleScores = new Float64Array(0);
 
@@ -110,36 +115,50 @@ export class Scheduler {
    * them is filtered, whatever percentageOfNodesToScore says.
    */
   scheduleOne(pod: PodInfo, only?: Int32Array, explain = this.options.explain): PodResult {
-    return this.cycle(pod, only, explain, !explain);
+    const step = this.cycle(pod, only, explain, !explain, false).next();
+    if (!step.done) throw new Error('an inline cycle asked for remote work');
+    return step.value;
   }
 
-  /** One cycle; `useCache` lets node-local plugins' results be reused (never when explaining). */
-  private cycle(pod: PodInfo, only: Int32Array | undefined, explain: boolean, useCache: boolean): PodResult {
-    const startIndex = this.nextStartNodeIndex;
+  /**
+   * The cycle as steps for a worker pool (src/engine/pool): it yields a filter request (every walk
+   * position, to be answered per position) and a score request (raw scores of the feasible nodes);
+   * the driver answers each through next(). Everything else (PreFilter, PreScore, NormalizeScore,
+   * totals, the tie-break) runs here, in the same order as scheduleOne, so results are identical.
+   * Only cycles that filter every node are offloaded; a sampling cycle never yields.
+   */
+  remoteCycle(pod: PodInfo, explain = this.options.explain): Generator<RemoteRequest, PodResult, RemoteReply> {
+    return this.cycle(pod, undefined, explain, !explain, true);
+  }
+
+  /** Whether a cycle over `nodeCount` candidates filters every one of them (no sampling stop). */
+  filtersEveryNode(nodeCount: number): boolean {
+    return numFeasibleNodesToFind(this.profile.percentageOfNodesToScore, nodeCount) >= nodeCount;
+  }
+
+  /** PreFilter for `pod`, and what Filter needs: per-plugin states, candidates, the cache plan. */
+  prepare(pod: PodInfo, only: Int32Array | undefined, useCache: boolean): Prepared {
     const snap = this.snapshot;
     const profile = this.profile;
     const cycle: Cycle = { pod, snapshot: snap };
-    const nodeCount = snap.nodeCount;
-    if (this.failedPlugin.length < nodeCount) {
-      this.failedPlugin = new Int16Array(nodeCount * 2);
-      this.failedCode = new Uint8Array(nodeCount * 2);
-      this.evaluatedStamp = new Uint32Array(nodeCount * 2);
-    }
-    const result: PodResult = {
-      pod: pod.key,
-      preFilter: { code: 'Success' },
-      feasibleNodes: [],
-      feasibleCount: 0,
-      filterFailures: {},
-      bestNodes: [],
-    };
-
-    // ---- PreFilter ----------------------------------------------------------------------------
     const filters = profile.filter;
     const filterStates: unknown[] = new Array(filters.length);
     const filterSkipped: boolean[] = new Array(filters.length).fill(false);
     let narrowed: Int32Array | null = null;
     const narrowedBy: string[] = [];
+    const prepared: Prepared = {
+      cycle,
+      filterStates,
+      narrowed: null,
+      narrowedBy,
+      candidates: null,
+      entry: null,
+      cachedFilters: [],
+      cachedStates: [],
+      active: [],
+      activeIndex: [],
+      activeStates: [],
+    };
     for (const plugin of profile.preFilter) {
       const r = plugin.preFilter!(cycle);
       const fi = this.filterIndex.get(plugin);
@@ -147,7 +166,10 @@ export class Scheduler {
         if (fi !== undefined) filterSkipped[fi] = true;
         continue;
       }
-      if (r.code !== SUCCESS) return this.rejectAll(result, plugin.name, r.code, r.reasons ?? []);
+      if (r.code !== SUCCESS) {
+        prepared.rejected = { plugin: plugin.name, code: r.code, reasons: r.reasons ?? [] };
+        return prepared;
+      }
       if (fi !== undefined) filterStates[fi] = r.state;
       if (r.nodes) {
         narrowed = narrowed ? intersect(narrowed, r.nodes) : r.nodes;
@@ -162,91 +184,195 @@ export class Scheduler {
       if (r.code === SKIP) filterSkipped[i] = true;
       else filterStates[i] = r.state;
     });
-    if (narrowed) result.preFilterNodeNames = Array.from(narrowed, (n) => snap.nodeNames[n]);
+    prepared.narrowed = narrowed;
+    if (only) narrowed = narrowed ? intersect(only, narrowed) : only;
+    prepared.candidates = narrowed;
+    const entry = useCache ? this.cacheEntry(cycle) : null;
+    const runnable = filters.filter((_, f) => !filterSkipped[f]);
+    // With a cache entry, node-local filters are answered from it; the others run as usual.
+    prepared.entry = entry;
+    prepared.cachedFilters = entry ? runnable.filter((p) => p.nodeLocalKey) : [];
+    prepared.active = entry ? runnable.filter((p) => !p.nodeLocalKey) : runnable;
+    prepared.activeIndex = prepared.active.map((p) => this.filterIndex.get(p)!);
+    prepared.activeStates = prepared.activeIndex.map((f) => filterStates[f]);
+    prepared.cachedStates = prepared.cachedFilters.map((p) => filterStates[this.filterIndex.get(p)!]);
+    if (entry) this.scratch(snap.nodeCount);
+    this.ensureNodeArrays(snap.nodeCount);
+    return prepared;
+  }
+
+  private ensureNodeArrays(nodeCount: number): void {
+    if (this.failedPlugin.length < nodeCount) {
+      this.failedPlugin = new Int16Array(nodeCount * 2);
+      this.failedCode = new Uint8Array(nodeCount * 2);
+      this.evaluatedStamp = new Uint32Array(nodeCount * 2);
+    }
+  }
+
+  /**
+   * Filters the nodes `chunk[0..len)`: records each rejected node's plugin and code in
+   * failedPlugin/failedCode and compacts the survivors to the front of `chunk`; returns how many.
+   */
+  private filterChunk(p: Prepared, chunk: Int32Array, len: number): number {
+    const { cycle, entry, cachedFilters, cachedStates, active, activeIndex, activeStates } = p;
+    const codes = this.chunkCodes;
+    const failedPlugin = this.failedPlugin;
+    const failedCode = this.failedCode;
+    let alive = len;
+    if (entry) {
+      // Nodes changed since the cache saw them go through the node-local filters again.
+      const generation = this.snapshot.nodeGeneration;
+      const stale = this.staleNodes;
+      const staleCount = collectStale(chunk, len, entry.filterStamp, generation, stale);
+      for (let i = 0; i < staleCount; i++) entry.pass[stale[i]] = 0;
+      let survivors = staleCount;
+      for (let c = 0; c < cachedFilters.length && survivors > 0; c++) {
+        const plugin = cachedFilters[c];
+        if (plugin.filterBatch) plugin.filterBatch(cycle, cachedStates[c], stale, survivors, codes);
+        else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, cachedStates[c], stale[i]);
+        let kept = 0;
+        for (let i = 0; i < survivors; i++) if (codes[i] === SUCCESS) stale[kept++] = stale[i];
+        survivors = kept;
+      }
+      for (let i = 0; i < survivors; i++) entry.pass[stale[i]] = 1;
+      for (let i = 0; i < len; i++) entry.filterStamp[chunk[i]] = generation[chunk[i]] + 1;
+      let kept = 0;
+      for (let i = 0; i < len; i++) {
+        const node = chunk[i];
+        if (entry.pass[node]) chunk[kept++] = node;
+        else failedPlugin[node] = CACHED_REJECTION;
+      }
+      alive = kept;
+    }
+    for (let a = 0; a < active.length && alive > 0; a++) {
+      const plugin = active[a];
+      const state = activeStates[a];
+      if (plugin.filterBatch) plugin.filterBatch(cycle, state, chunk, alive, codes);
+      else for (let i = 0; i < alive; i++) codes[i] = plugin.filter!(cycle, state, chunk[i]);
+      let kept = 0;
+      for (let i = 0; i < alive; i++) {
+        const node = chunk[i];
+        if (codes[i] === SUCCESS) chunk[kept++] = node;
+        else {
+          failedPlugin[node] = activeIndex[a];
+          failedCode[node] = codes[i];
+        }
+      }
+      alive = kept;
+    }
+    for (let i = 0; i < alive; i++) failedPlugin[chunk[i]] = NO_PLUGIN;
+    return alive;
+  }
+
+  /**
+   * Worker side of a filter request: the verdict of walk positions [from, to) of a cycle that
+   * starts at `start` — the rejecting plugin's index (or NO_PLUGIN / CACHED_REJECTION) and code.
+   */
+  filterPositions(
+    p: Prepared,
+    start: number,
+    from: number,
+    to: number,
+    outPlugin: Int16Array,
+    outCode: Uint8Array,
+  ): void {
+    const candidates = p.candidates;
+    const numCandidates = candidates ? candidates.length : this.snapshot.nodeCount;
+    const chunk = this.chunkNodes;
+    for (let pos = from; pos < to; pos += CHUNK) {
+      const len = Math.min(CHUNK, to - pos);
+      for (let i = 0; i < len; i++) {
+        const slot = (start + pos + i) % numCandidates;
+        chunk[i] = candidates ? candidates[slot] : slot;
+      }
+      const order = this.chunkOrder;
+      order.set(chunk.subarray(0, len));
+      this.filterChunk(p, chunk, len);
+      for (let i = 0; i < len; i++) {
+        const node = order[i];
+        outPlugin[pos + i] = this.failedPlugin[node];
+        outCode[pos + i] = this.failedCode[node];
+      }
+    }
+  }
+
+  /** One cycle; `useCache` lets node-local plugins' results be reused (never when explaining). */
+  private *cycle(
+    pod: PodInfo,
+    only: Int32Array | undefined,
+    explain: boolean,
+    useCache: boolean,
+    remote: boolean,
+  ): Generator<RemoteRequest, PodResult, RemoteReply> {
+    const startIndex = this.nextStartNodeIndex;
+    const snap = this.snapshot;
+    const profile = this.profile;
+    const nodeCount = snap.nodeCount;
+    const result: PodResult = {
+      pod: pod.key,
+      preFilter: { code: 'Success' },
+      feasibleNodes: [],
+      feasibleCount: 0,
+      filterFailures: {},
+      bestNodes: [],
+    };
+
+    // ---- PreFilter ----------------------------------------------------------------------------
+    const prepared = this.prepare(pod, only, useCache);
+    if (prepared.rejected) {
+      const { plugin, code, reasons } = prepared.rejected;
+      return this.rejectAll(result, plugin, code, reasons);
+    }
+    const { cycle, filterStates, narrowedBy, candidates, entry } = prepared;
+    const filters = profile.filter;
+    if (prepared.narrowed) result.preFilterNodeNames = Array.from(prepared.narrowed, (n) => snap.nodeNames[n]);
 
     // ---- Filter -------------------------------------------------------------------------------
     // Nodes go through the filters a chunk at a time, plugin by plugin, each plugin seeing only the
     // nodes every earlier plugin passed: the same first-failing plugin per node as a node-by-node
     // walk, with each plugin's loop kept inside the plugin. Sampling stops at the exact node that
     // completes the quota, as upstream's walk would.
-    if (only) narrowed = narrowed ? intersect(only, narrowed) : only;
-    const candidates = narrowed ?? null;
     const numCandidates = candidates ? candidates.length : nodeCount;
     const toFind = only ? numCandidates : numFeasibleNodesToFind(profile.percentageOfNodesToScore, numCandidates);
     const feasible = new Int32Array(Math.min(toFind, numCandidates));
     let found = 0;
     let processed = 0;
     const start = numCandidates > 0 ? this.nextStartNodeIndex % numCandidates : 0;
-    const entry = useCache ? this.cacheEntry(cycle) : null;
-    const runnable = filters.filter((_, f) => !filterSkipped[f]);
-    // With a cache entry, node-local filters are answered from it; the others run as usual.
-    const cachedFilters = entry ? runnable.filter((p) => p.nodeLocalKey) : [];
-    const active = entry ? runnable.filter((p) => !p.nodeLocalKey) : runnable;
-    const activeIndex = active.map((p) => this.filterIndex.get(p)!);
-    const activeStates = activeIndex.map((f) => filterStates[f]);
-    const cachedStates = cachedFilters.map((p) => filterStates[this.filterIndex.get(p)!]);
-    const generation = snap.nodeGeneration;
-    if (entry) this.scratch(nodeCount);
-    const chunk = this.chunkNodes;
-    const codes = this.chunkCodes;
     const failedPlugin = this.failedPlugin;
     const failedCode = this.failedCode;
-    for (let pos = 0; pos < numCandidates && found < toFind; pos += CHUNK) {
-      const len = Math.min(CHUNK, numCandidates - pos);
-      for (let i = 0; i < len; i++) {
-        const slot = (start + pos + i) % numCandidates;
-        chunk[i] = candidates ? candidates[slot] : slot;
+    const offload = remote && !only && toFind >= numCandidates && numCandidates > 0;
+    if (offload) {
+      // Workers filter ranges of walk positions; their verdicts are read back in walk order, so the
+      // feasible list, the first failing plugin per node and the next start index are the same.
+      const reply = yield { kind: 'filter', start, positions: numCandidates, cached: entry !== null, prepared };
+      if (reply.kind !== 'filter') throw new Error('expected a filter reply');
+      for (let pos = 0; pos < numCandidates; pos++) {
+        const slot = (start + pos) % numCandidates;
+        const node = candidates ? candidates[slot] : slot;
+        const fp = reply.plugin[pos];
+        failedPlugin[node] = fp;
+        failedCode[node] = reply.code[pos];
+        if (fp === NO_PLUGIN) feasible[found++] = node;
       }
-      let alive = len;
-      if (entry) {
-        // Nodes changed since the cache saw them go through the node-local filters again.
-        const stale = this.staleNodes;
-        const staleCount = collectStale(chunk, len, entry.filterStamp, generation, stale);
-        for (let i = 0; i < staleCount; i++) entry.pass[stale[i]] = 0;
-        let survivors = staleCount;
-        for (let c = 0; c < cachedFilters.length && survivors > 0; c++) {
-          const plugin = cachedFilters[c];
-          if (plugin.filterBatch) plugin.filterBatch(cycle, cachedStates[c], stale, survivors, codes);
-          else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, cachedStates[c], stale[i]);
-          let kept = 0;
-          for (let i = 0; i < survivors; i++) if (codes[i] === SUCCESS) stale[kept++] = stale[i];
-          survivors = kept;
-        }
-        for (let i = 0; i < survivors; i++) entry.pass[stale[i]] = 1;
-        for (let i = 0; i < len; i++) entry.filterStamp[chunk[i]] = generation[chunk[i]] + 1;
-        let kept = 0;
+      processed = numCandidates;
+    } else {
+      const chunk = this.chunkNodes;
+      for (let pos = 0; pos < numCandidates && found < toFind; pos += CHUNK) {
+        const len = Math.min(CHUNK, numCandidates - pos);
         for (let i = 0; i < len; i++) {
-          const node = chunk[i];
-          if (entry.pass[node]) chunk[kept++] = node;
-          else failedPlugin[node] = CACHED_REJECTION;
+          const slot = (start + pos + i) % numCandidates;
+          chunk[i] = candidates ? candidates[slot] : slot;
         }
-        alive = kept;
-      }
-      for (let a = 0; a < active.length && alive > 0; a++) {
-        const plugin = active[a];
-        const state = activeStates[a];
-        if (plugin.filterBatch) plugin.filterBatch(cycle, state, chunk, alive, codes);
-        else for (let i = 0; i < alive; i++) codes[i] = plugin.filter!(cycle, state, chunk[i]);
-        let kept = 0;
+        const alive = this.filterChunk(prepared, chunk, len);
+        // Survivors, in walk order; stop at the one that completes the quota.
+        processed = pos + len;
         for (let i = 0; i < alive; i++) {
           const node = chunk[i];
-          if (codes[i] === SUCCESS) chunk[kept++] = node;
-          else {
-            failedPlugin[node] = activeIndex[a];
-            failedCode[node] = codes[i];
+          feasible[found++] = node;
+          if (found === toFind) {
+            processed = pos + this.walkPosition(node, candidates, start, pos, len, numCandidates) + 1;
+            break;
           }
-        }
-        alive = kept;
-      }
-      // Survivors, in walk order; stop at the one that completes the quota.
-      processed = pos + len;
-      for (let i = 0; i < alive; i++) {
-        const node = chunk[i];
-        failedPlugin[node] = NO_PLUGIN;
-        feasible[found++] = node;
-        if (found === toFind) {
-          processed = pos + this.walkPosition(node, candidates, start, pos, len, numCandidates) + 1;
-          break;
         }
       }
     }
@@ -259,7 +385,7 @@ export class Scheduler {
     if (found === 0 && entry) {
       // Which plugin rejected each node (for the message and for preemption) needs the full walk.
       this.nextStartNodeIndex = startIndex;
-      return this.cycle(pod, only, explain, false);
+      return yield* this.cycle(pod, only, explain, false, remote);
     }
 
     // Failures: every node not feasible, with the plugin that rejected it. An explanation keeps
@@ -310,21 +436,12 @@ export class Scheduler {
       result.scoringSkippedBecauseSingleFeasibleNode = true;
       return result;
     }
-    return this.scoreAndSelect(cycle, feasibleNodes, result, explain, entry);
+    return yield* this.scoreAndSelect(prepared, feasibleNodes, result, explain, offload);
   }
 
-  private scoreAndSelect(
-    cycle: Cycle,
-    feasible: Int32Array,
-    result: PodResult,
-    explain: boolean,
-    entry: CacheEntry | null,
-  ): PodResult {
-    const snap = this.snapshot;
+  /** PreScore over the feasible nodes: each scoring plugin's state, and the plugins that skip. */
+  preScore(cycle: Cycle, feasible: Int32Array): ScoreStates {
     const profile = this.profile;
-    const scorePlugins = profile.score;
-
-    // ---- PreScore -----------------------------------------------------------------------------
     const states = new Map<Plugin, unknown>();
     const skipped = new Set<Plugin>();
     for (const plugin of profile.preScore) {
@@ -332,36 +449,109 @@ export class Scheduler {
       if (r.code === SKIP) skipped.add(plugin);
       else states.set(plugin, r.state);
     }
-    for (const { plugin } of scorePlugins) {
+    for (const { plugin } of profile.score) {
       if (states.has(plugin) || skipped.has(plugin) || !plugin.preScore || profile.preScore.includes(plugin)) continue;
       const r = plugin.preScore(cycle, feasible);
       if (r.code === SKIP) skipped.add(plugin);
       else states.set(plugin, r.state);
     }
+    return { states, skipped };
+  }
+
+  /** Score plugins (indices in profile.score) whose weighted sum per node comes from the cache in one pass. */
+  private combinedPlugins(entry: CacheEntry | null, explain: boolean, skipped: Set<Plugin>): number[] {
+    const combined: number[] = [];
+    if (!entry || explain) return combined;
+    const scorePlugins = this.profile.score;
+    for (let j = 0; j < scorePlugins.length; j++) {
+      const plugin = scorePlugins[j].plugin;
+      if (this.scoreSlot[j] >= 0 && !plugin.normalizeScore && !skipped.has(plugin)) combined.push(j);
+    }
+    return combined;
+  }
+
+  /** Raw scores of score plugin `j` for `feasible`, into `scores` (from the cache where it can). */
+  private rawScores(
+    cycle: Cycle,
+    j: number,
+    state: unknown,
+    feasible: Int32Array,
+    scores: Float64Array,
+    entry: CacheEntry | null,
+  ): void {
+    const plugin = this.profile.score[j].plugin;
+    const slot = entry ? this.scoreSlot[j] : -1;
+    if (entry && slot >= 0) this.cachedScores(cycle, plugin, state, feasible, scores, entry, slot);
+    else if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, feasible, feasible.length, scores);
+    else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score!(cycle, state, feasible[i]);
+  }
+
+  /**
+   * Worker side of a score request: for positions [from, to) of `feasible`, each score plugin's raw
+   * scores (outRaw[j], skipped and cache-combined plugins left alone) and the cache-combined partial totals.
+   */
+  scorePositions(
+    p: Prepared,
+    feasible: Int32Array,
+    from: number,
+    to: number,
+    outRaw: Float64Array[],
+    outPartial: Float64Array,
+  ): void {
+    p.scoring ??= this.preScore(p.cycle, feasible);
+    const { states, skipped } = p.scoring;
+    const nodes = feasible.subarray(from, to);
+    const combined = this.combinedPlugins(p.entry, p.entry === null, skipped);
+    if (combined.length > 0)
+      this.cachedPartialTotals(p.cycle, combined, states, nodes, outPartial.subarray(from, to), p.entry!);
+    const scorePlugins = this.profile.score;
+    for (let j = 0; j < scorePlugins.length; j++) {
+      const plugin = scorePlugins[j].plugin;
+      if (skipped.has(plugin) || combined.includes(j)) continue;
+      this.rawScores(p.cycle, j, states.get(plugin), nodes, outRaw[j].subarray(from, to), p.entry);
+    }
+  }
+
+  private *scoreAndSelect(
+    prepared: Prepared,
+    feasible: Int32Array,
+    result: PodResult,
+    explain: boolean,
+    offload: boolean,
+  ): Generator<RemoteRequest, PodResult, RemoteReply> {
+    const snap = this.snapshot;
+    const scorePlugins = this.profile.score;
+    const { cycle, entry } = prepared;
+
+    // ---- PreScore -----------------------------------------------------------------------------
+    const { states, skipped } = this.preScore(cycle, feasible);
+    prepared.scoring = { states, skipped };
 
     // ---- Score, NormalizeScore, weights -------------------------------------------------------
     const totals = new Float64Array(feasible.length);
     const nodeScores: Record<string, NodeScore> | null = explain ? {} : null;
     if (nodeScores) for (const n of feasible) nodeScores[snap.nodeNames[n]] = { plugins: {}, total: 0 };
-    const scores = new Float64Array(feasible.length);
+    if (this.scoreScratch.length < feasible.length) this.scoreScratch = new Float64Array(feasible.length * 2);
+    const scores = this.scoreScratch.subarray(0, feasible.length);
     // Node-local plugins that need no normalisation: their weighted sum per node comes from the
     // cache in one pass, recomputed only for nodes that changed.
-    const combined: number[] = [];
-    if (entry && !explain) {
-      for (let j = 0; j < scorePlugins.length; j++) {
-        const plugin = scorePlugins[j].plugin;
-        if (this.scoreSlot[j] >= 0 && !plugin.normalizeScore && !skipped.has(plugin)) combined.push(j);
-      }
-      if (combined.length > 0) this.cachedPartialTotals(cycle, combined, states, feasible, totals, entry);
+    const combined = this.combinedPlugins(entry, explain, skipped);
+    let remoteRaw: Float64Array[] | null = null;
+    if (offload) {
+      // Workers run PreScore themselves and return raw scores; normalisation and totals stay here.
+      const reply = yield { kind: 'score', feasible, cached: entry !== null, prepared };
+      if (reply.kind !== 'score') throw new Error('expected a score reply');
+      remoteRaw = reply.raw;
+      if (combined.length > 0) totals.set(reply.partial.subarray(0, feasible.length));
+    } else if (combined.length > 0) {
+      this.cachedPartialTotals(cycle, combined, states, feasible, totals, entry!);
     }
     for (let j = 0; j < scorePlugins.length; j++) {
       const { plugin, weight } = scorePlugins[j];
       if (skipped.has(plugin) || combined.includes(j)) continue;
       const state = states.get(plugin);
-      const slot = entry ? this.scoreSlot[j] : -1;
-      if (entry && slot >= 0) this.cachedScores(cycle, plugin, state, feasible, scores, entry, slot);
-      else if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, feasible, feasible.length, scores);
-      else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score!(cycle, state, feasible[i]);
+      if (remoteRaw) scores.set(remoteRaw[j].subarray(0, feasible.length));
+      else this.rawScores(cycle, j, state, feasible, scores, entry);
       const raw = explain ? Float64Array.from(scores) : null;
       if (plugin.normalizeScore) plugin.normalizeScore(cycle, state, feasible, scores);
       for (let i = 0; i < feasible.length; i++) {

@@ -42,7 +42,10 @@ export interface PodInfo {
 
 const PROTOCOLS: Record<string, number> = { TCP: PROTOCOL_TCP, UDP: PROTOCOL_UDP, SCTP: PROTOCOL_SCTP };
 
-export function hostPortsOf(pod: Pod): HostPort[] {
+/** Most pods use no host port: they share one empty list. */
+const NO_HOST_PORTS: readonly HostPort[] = Object.freeze([]);
+
+export function hostPortsOf(pod: Pod): readonly HostPort[] {
   const out: HostPort[] = [];
   for (const c of pod.spec.containers ?? []) {
     for (const p of c.ports ?? []) {
@@ -50,7 +53,7 @@ export function hostPortsOf(pod: Pod): HostPort[] {
       out.push({ protocol: PROTOCOLS[p.protocol ?? 'TCP'] ?? PROTOCOL_TCP, ip: p.hostIP ?? '', port: p.hostPort });
     }
   }
-  return out;
+  return out.length === 0 ? NO_HOST_PORTS : out;
 }
 
 /** Builds a PodInfo. `internLabels` and `resourceId` come from the snapshot that will hold it. */

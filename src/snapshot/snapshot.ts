@@ -1,6 +1,11 @@
 // The cluster as columns. Node state lives in typed arrays indexed by node number; labels, taints
 // and images are interned to integers. Bound pods are PodInfos in a slot table, listed per node.
 // Binding or removing a pod touches only that pod's node. Layout follows ARCHITECTURE.md.
+//
+// The numeric per-node columns live in SharedArrayBuffers so that worker threads read them in place
+// (src/engine/pool). A replica in a worker is built with `attached: true`: it keeps its own object
+// state (node objects, pod lists, ports) by replaying the owner's changes, but never writes the
+// shared columns; the owner publishes new buffers when a column grows or appears (sharedColumns()).
 
 import { parseQuantity } from '../api/quantity.js';
 import type { ClusterSnapshot, Labels, Node, Pod, TaintEffect } from '../api/types.js';
@@ -8,6 +13,8 @@ import { ABSENT, Interner } from './interner.js';
 import { type HostPort, makePodInfo, type PodInfo } from './pod-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './pod-requests.js';
 import { internLabels } from './selector.js';
+import { sharedF64, sharedI32, sharedU8, sharedU32 } from './shared-arrays.js';
+import { raggedF64, raggedI32 } from './shared-ragged.js';
 
 export const RESOURCE_CPU = 0;
 export const RESOURCE_MEMORY = 1;
@@ -26,6 +33,14 @@ export const EFFECTS: Record<TaintEffect, number> = {
 /** A pod's image without a tag means `:latest` (ImageLocality's normalisation; node names stay as listed). */
 export function normalizeImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
+}
+
+/** Told about every change an owner snapshot makes, so a replica (a worker's) can replay it. */
+export interface SnapshotObserver {
+  nodeAdded(node: Node): void;
+  bound(info: PodInfo, node: number): void;
+  unbound(info: PodInfo): void;
+  cordoned(node: number, unschedulable: boolean): void;
 }
 
 /** Parses a Go base-10 int64 the way strconv.ParseInt does (optional sign, digits only). */
@@ -60,21 +75,38 @@ export class Snapshot {
   /** Per resource id, per node. cpu in millicores, the rest in units. */
   readonly allocatable: Float64Array[] = [];
   readonly requested: Float64Array[] = [];
-  nonZeroMilliCpu = new Float64Array(0);
-  nonZeroMemory = new Float64Array(0);
-  podCount = new Int32Array(0);
-  unschedulable = new Uint8Array(0);
+  nonZeroMilliCpu = sharedF64(0);
+  nonZeroMemory = sharedF64(0);
+  podCount = sharedI32(0);
+  unschedulable = sharedU8(0);
   /** Per label key id: each node's value id, or ABSENT. */
   private readonly labelColumns: (Int32Array | undefined)[] = [];
-  /** Per node: sorted (key id, value id) pairs. */
+  /** Per node: sorted (key id, value id) pairs; views into a shared pool, as nodeTaints. */
   readonly nodeLabelPairs: Int32Array[] = [];
-  /** Per node: flat (key id, value id, effect) triples; value '' is interned like any value. */
+  /**
+   * Per node: flat (key id, value id, effect) triples; value '' is interned like any value. Views
+   * into one shared pool (taintPool at taintStart[n], taintLength[n] entries).
+   */
   readonly nodeTaints: Int32Array[] = [];
-  /** Per node: image ids (names exactly as the node lists them) and sizes in bytes (a later entry of the same name wins). */
+  /**
+   * Per node: image ids (names exactly as the node lists them) and sizes in bytes (a later entry of
+   * the same name wins). Views into shared pools, as nodeTaints.
+   */
   readonly nodeImageIds: Int32Array[] = [];
   readonly nodeImageSizes: Float64Array[] = [];
+  private readonly labelPairPool = raggedI32();
+  private readonly taintPool = raggedI32();
+  private readonly imageIdPool = raggedI32();
+  private readonly imageSizePool = raggedF64();
+  /** Per node: where its taints and images start in the pools, and how many entries they have. */
+  private labelPairStart = sharedI32(0);
+  private labelPairLength = sharedI32(0);
+  private taintStart = sharedI32(0);
+  private taintLength = sharedI32(0);
+  private imageStart = sharedI32(0);
+  private imageLength = sharedI32(0);
   /** Per image id: how many nodes have it. */
-  imageNodeCount = new Int32Array(0);
+  imageNodeCount = sharedI32(0);
   /** Per node: host ports in use by its pods. */
   readonly usedPorts: HostPort[][] = [];
 
@@ -91,13 +123,19 @@ export class Snapshot {
   /** Bumped on every change; plugins may key caches on it. */
   version = 0;
   /** Per node: bumped whenever a pod is bound to or removed from it, so caches can recount only that node. */
-  nodeGeneration = new Uint32Array(0);
+  nodeGeneration = sharedU32(0);
 
   private readonly valueIntCache: number[] = [];
   private readonly extensions = new Map<string, SnapshotExtension>();
 
-  constructor(cluster: ClusterSnapshot) {
+  /** A worker's replica: numeric columns are the owner's shared buffers, attached, never written. */
+  readonly attached: boolean;
+  /** Told about every change (set by a worker pool session). */
+  observer: SnapshotObserver | null = null;
+
+  constructor(cluster: ClusterSnapshot, options: { attached?: boolean } = {}) {
     this.cluster = cluster;
+    this.attached = options.attached ?? false;
     for (const name of [CPU, MEMORY, EPHEMERAL_STORAGE, PODS]) this.resourceId(name);
     for (const ns of cluster.namespaces) this.namespaceLabels.set(ns.metadata.name, ns.metadata.labels ?? {});
     this.reserve(cluster.nodes.length);
@@ -112,9 +150,9 @@ export class Snapshot {
 
   resourceId(name: string): number {
     const id = this.resources.id(name);
-    while (this.allocatable.length <= id) {
-      this.allocatable.push(new Float64Array(this.capacity));
-      this.requested.push(new Float64Array(this.capacity));
+    while (!this.attached && this.allocatable.length <= id) {
+      this.allocatable.push(sharedF64(this.capacity));
+      this.requested.push(sharedF64(this.capacity));
     }
     return id;
   }
@@ -168,16 +206,136 @@ export class Snapshot {
 
   // ---- nodes --------------------------------------------------------------------------------
 
+  /**
+   * Every shared column by a stable name (`alloc.<resource id>`, `label.<key id>`, …). A worker pool
+   * sends a replica the entries whose buffer changed since it last looked (growth makes new ones).
+   */
+  sharedColumns(): Map<string, Float64Array | Int32Array | Uint32Array | Uint8Array> {
+    const m = new Map<string, Float64Array | Int32Array | Uint32Array | Uint8Array>();
+    for (let r = 0; r < this.allocatable.length; r++) {
+      m.set(`alloc.${r}`, this.allocatable[r]);
+      m.set(`req.${r}`, this.requested[r]);
+    }
+    m.set('nzCpu', this.nonZeroMilliCpu);
+    m.set('nzMem', this.nonZeroMemory);
+    m.set('podCount', this.podCount);
+    m.set('unschedulable', this.unschedulable);
+    m.set('generation', this.nodeGeneration);
+    m.set('imageNodeCount', this.imageNodeCount);
+    m.set('labelPairPool', this.labelPairPool.pool);
+    m.set('labelPairStart', this.labelPairStart);
+    m.set('labelPairLength', this.labelPairLength);
+    m.set('taintPool', this.taintPool.pool);
+    m.set('taintStart', this.taintStart);
+    m.set('taintLength', this.taintLength);
+    m.set('imageIdPool', this.imageIdPool.pool);
+    m.set('imageSizePool', this.imageSizePool.pool);
+    m.set('imageStart', this.imageStart);
+    m.set('imageLength', this.imageLength);
+    for (let k = 0; k < this.labelColumns.length; k++) {
+      const col = this.labelColumns[k];
+      if (col) m.set(`label.${k}`, col);
+    }
+    return m;
+  }
+
+  /**
+   * A replica takes the owner's column `name` (see sharedColumns). After a batch of columns that
+   * moved the taint or image pools, call refreshViews().
+   */
+  attachColumn(name: string, column: Float64Array | Int32Array | Uint32Array | Uint8Array): void {
+    const dot = name.indexOf('.');
+    const kind = dot < 0 ? name : name.slice(0, dot);
+    const index = dot < 0 ? 0 : Number(name.slice(dot + 1));
+    switch (kind) {
+      case 'alloc':
+        this.allocatable[index] = column as Float64Array;
+        break;
+      case 'req':
+        this.requested[index] = column as Float64Array;
+        break;
+      case 'nzCpu':
+        this.nonZeroMilliCpu = column as Float64Array;
+        break;
+      case 'nzMem':
+        this.nonZeroMemory = column as Float64Array;
+        break;
+      case 'podCount':
+        this.podCount = column as Int32Array;
+        break;
+      case 'unschedulable':
+        this.unschedulable = column as Uint8Array;
+        break;
+      case 'generation':
+        this.nodeGeneration = column as Uint32Array;
+        break;
+      case 'imageNodeCount':
+        this.imageNodeCount = column as Int32Array;
+        break;
+      case 'label':
+        this.labelColumns[index] = column as Int32Array;
+        break;
+      case 'labelPairPool':
+        this.labelPairPool.pool = column as Int32Array;
+        break;
+      case 'labelPairStart':
+        this.labelPairStart = column as Int32Array;
+        break;
+      case 'labelPairLength':
+        this.labelPairLength = column as Int32Array;
+        break;
+      case 'taintPool':
+        this.taintPool.pool = column as Int32Array;
+        break;
+      case 'taintStart':
+        this.taintStart = column as Int32Array;
+        break;
+      case 'taintLength':
+        this.taintLength = column as Int32Array;
+        break;
+      case 'imageIdPool':
+        this.imageIdPool.pool = column as Int32Array;
+        break;
+      case 'imageSizePool':
+        this.imageSizePool.pool = column as Float64Array;
+        break;
+      case 'imageStart':
+        this.imageStart = column as Int32Array;
+        break;
+      case 'imageLength':
+        this.imageLength = column as Int32Array;
+        break;
+      default:
+        throw new Error(`unknown snapshot column ${name}`);
+    }
+  }
+
+  /** Rebuilds every node's taint and image views over the current pools (after one moved). */
+  refreshViews(): void {
+    for (let n = 0; n < this.nodeCount; n++) this.refreshNodeViews(n);
+  }
+
+  private refreshNodeViews(n: number): void {
+    this.nodeLabelPairs[n] = this.labelPairPool.view(this.labelPairStart[n], this.labelPairLength[n]);
+    this.nodeTaints[n] = this.taintPool.view(this.taintStart[n], this.taintLength[n]);
+    this.nodeImageIds[n] = this.imageIdPool.view(this.imageStart[n], this.imageLength[n]);
+    this.nodeImageSizes[n] = this.imageSizePool.view(this.imageStart[n], this.imageLength[n]);
+  }
+
   private reserve(count: number): void {
     if (count <= this.capacity) return;
     const cap = Math.max(count, this.capacity * 2, 16);
+    if (this.attached) {
+      this.capacity = cap;
+      return;
+    }
     const growF = (a: Float64Array) => {
-      const b = new Float64Array(cap);
+      const b = sharedF64(cap);
       b.set(a);
       return b;
     };
     const growI = (a: Int32Array, fill: number) => {
-      const b = new Int32Array(cap).fill(fill);
+      const b = sharedI32(cap).fill(fill);
       b.set(a);
       return b;
     };
@@ -188,12 +346,18 @@ export class Snapshot {
     this.nonZeroMilliCpu = growF(this.nonZeroMilliCpu);
     this.nonZeroMemory = growF(this.nonZeroMemory);
     this.podCount = growI(this.podCount, 0);
-    const g = new Uint32Array(cap);
+    const g = sharedU32(cap);
     g.set(this.nodeGeneration);
     this.nodeGeneration = g;
-    const u = new Uint8Array(cap);
+    const u = sharedU8(cap);
     u.set(this.unschedulable);
     this.unschedulable = u;
+    this.labelPairStart = growI(this.labelPairStart, 0);
+    this.labelPairLength = growI(this.labelPairLength, 0);
+    this.taintStart = growI(this.taintStart, 0);
+    this.taintLength = growI(this.taintLength, 0);
+    this.imageStart = growI(this.imageStart, 0);
+    this.imageLength = growI(this.imageLength, 0);
     for (let k = 0; k < this.labelColumns.length; k++) {
       const col = this.labelColumns[k];
       if (col) this.labelColumns[k] = growI(col, ABSENT);
@@ -208,20 +372,21 @@ export class Snapshot {
     this.nodes.push(node);
     this.nodeNames.push(node.metadata.name);
     this.nodeIndex.set(node.metadata.name, n);
+    const owner = !this.attached;
 
     for (const [name, text] of Object.entries(node.status?.allocatable ?? {})) {
       const r = this.resourceId(name);
+      if (!owner) continue;
       const q = parseQuantity(text);
       this.allocatable[r][n] = r === RESOURCE_CPU ? q.milliValueNumber() : q.valueNumber();
     }
-    this.unschedulable[n] = node.spec?.unschedulable ? 1 : 0;
+    if (owner) this.unschedulable[n] = node.spec?.unschedulable ? 1 : 0;
 
     const pairs = this.internLabels(node.metadata.labels);
-    this.nodeLabelPairs.push(pairs);
-    for (let i = 0; i < pairs.length; i += 2) {
+    for (let i = 0; owner && i < pairs.length; i += 2) {
       let col = this.labelColumns[pairs[i]];
       if (!col) {
-        col = new Int32Array(this.capacity).fill(ABSENT);
+        col = sharedI32(this.capacity).fill(ABSENT);
         this.labelColumns[pairs[i]] = col;
       }
       col[n] = pairs[i + 1];
@@ -234,7 +399,6 @@ export class Snapshot {
       t[3 * i + 1] = this.labelValues.id(taint.value ?? '');
       t[3 * i + 2] = EFFECTS[taint.effect];
     });
-    this.nodeTaints.push(t);
 
     const seen = new Map<number, number>();
     for (const image of node.status?.images ?? []) {
@@ -242,19 +406,40 @@ export class Snapshot {
         seen.set(this.images.id(name), image.sizeBytes ?? 0);
       }
     }
-    if (this.imageNodeCount.length < this.images.size) {
-      const grown = new Int32Array(Math.max(this.images.size, this.imageNodeCount.length * 2));
+    if (owner && this.imageNodeCount.length < this.images.size) {
+      const grown = sharedI32(Math.max(this.images.size, this.imageNodeCount.length * 2));
       grown.set(this.imageNodeCount);
       this.imageNodeCount = grown;
     }
-    for (const id of seen.keys()) this.imageNodeCount[id]++;
-    this.nodeImageIds.push(Int32Array.from(seen.keys()));
-    this.nodeImageSizes.push(Float64Array.from(seen.values()));
+    if (owner) for (const id of seen.keys()) this.imageNodeCount[id]++;
+    let moved = false;
+    if (owner) {
+      const labelled = this.labelPairPool.append(pairs);
+      this.labelPairStart[n] = labelled.start;
+      this.labelPairLength[n] = pairs.length;
+      const placed = this.taintPool.append(t);
+      this.taintStart[n] = placed.start;
+      this.taintLength[n] = t.length;
+      const ids = this.imageIdPool.append(Int32Array.from(seen.keys()));
+      const sizes = this.imageSizePool.append(Float64Array.from(seen.values()));
+      this.imageStart[n] = ids.start;
+      this.imageLength[n] = seen.size;
+      moved = labelled.moved || placed.moved || ids.moved || sizes.moved;
+    }
+    // A replica's views may point into pools it has not attached yet: the owner's next columns
+    // batch brings them, and the worker refreshes every view then.
+    this.nodeLabelPairs.push(this.labelPairPool.view(this.labelPairStart[n], this.labelPairLength[n]));
+    this.nodeTaints.push(this.taintPool.view(this.taintStart[n], this.taintLength[n]));
+    this.nodeImageIds.push(this.imageIdPool.view(this.imageStart[n], this.imageLength[n]));
+    this.nodeImageSizes.push(this.imageSizePool.view(this.imageStart[n], this.imageLength[n]));
+    // A pool that moved leaves every earlier node's views on the old buffer.
+    if (moved) this.refreshViews();
 
     this.usedPorts.push([]);
     this.podsOnNode.push([]);
     for (const ext of this.extensions.values()) ext.nodeAdded(n);
     this.version++;
+    this.observer?.nodeAdded(node);
     return n;
   }
 
@@ -262,9 +447,12 @@ export class Snapshot {
   setUnschedulable(node: number, unschedulable: boolean): void {
     const source = this.nodes[node];
     this.nodes[node] = { ...source, spec: { ...source.spec, unschedulable } };
-    this.unschedulable[node] = unschedulable ? 1 : 0;
-    this.nodeGeneration[node]++;
+    if (!this.attached) {
+      this.unschedulable[node] = unschedulable ? 1 : 0;
+      this.nodeGeneration[node]++;
+    }
     this.version++;
+    this.observer?.cordoned(node, unschedulable);
   }
 
   // ---- pods ---------------------------------------------------------------------------------
@@ -277,11 +465,13 @@ export class Snapshot {
     this.podsOnNode[node].push(info);
     this.podByKey.set(info.key, info);
     this.account(info, node, 1);
+    this.observer?.bound(info, node);
   }
 
   /** Removes a bound pod from its node. */
   unbind(info: PodInfo): void {
     if (info.slot < 0) return;
+    this.observer?.unbound(info);
     const node = info.node;
     const list = this.podsOnNode[node];
     list.splice(list.indexOf(info), 1);
@@ -293,13 +483,15 @@ export class Snapshot {
   }
 
   private account(info: PodInfo, node: number, sign: 1 | -1): void {
-    for (let i = 0; i < info.requestIds.length; i++) {
-      this.requested[info.requestIds[i]][node] += sign * info.requestAmounts[i];
+    if (!this.attached) {
+      for (let i = 0; i < info.requestIds.length; i++) {
+        this.requested[info.requestIds[i]][node] += sign * info.requestAmounts[i];
+      }
+      this.nonZeroMilliCpu[node] += sign * info.nonZeroMilliCpu;
+      this.nonZeroMemory[node] += sign * info.nonZeroMemory;
+      this.podCount[node] += sign;
+      this.nodeGeneration[node]++;
     }
-    this.nonZeroMilliCpu[node] += sign * info.nonZeroMilliCpu;
-    this.nonZeroMemory[node] += sign * info.nonZeroMemory;
-    this.podCount[node] += sign;
-    this.nodeGeneration[node]++;
     const ports = this.usedPorts[node];
     for (const p of info.hostPorts) {
       if (sign > 0) ports.push(p);

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { unavailable } from '../../bench/executor.js';
 import { basicNode, basicPod, basicWorkload } from '../../bench/generate-basic.js';
 import { DEFAULT_BUDGET, type MeasureOptions, measureWorkload } from '../../bench/measure.js';
 import { type BenchReport, renderMarkdown, renderSvg } from '../../bench/report.js';
@@ -133,8 +132,22 @@ describe('bench harness', () => {
     }
   });
 
-  it('renders the table and the chart, naming the missing worker pool', async () => {
+  it('measures the worker pool with 2 workers, placing every pod as the inline engine does', async () => {
+    const r = await measureWorkload({ ...options(basicFile, 'every-node'), workers: 2, baseline: false });
+    assert.equal(r.workers, 2);
+    assert.equal(r.berth.measured, 30);
+    assert.equal(r.inlineAgreement?.pods, 30);
+    assert.equal(r.inlineAgreement?.same, 30);
+  });
+
+  it('renders the table and the chart with a pool row', async () => {
     const result = await measureWorkload({ ...options(basicFile, 'sampled'), baseline: false, warmupPods: 0 });
+    const pooled = await measureWorkload({
+      ...options(basicFile, 'sampled'),
+      workers: 2,
+      baseline: false,
+      warmupPods: 0,
+    });
     const report: BenchReport = {
       date: '2026-01-01T00:00:00Z',
       node: 'v20',
@@ -144,20 +157,15 @@ describe('bench harness', () => {
       totalSeconds: 1,
       rows: [
         { workload: 'tiny', mode: 'sampled', workers: 1, kubeScheduler: 100, result },
-        { workload: 'tiny', mode: 'sampled', workers: 2, unavailable: unavailable(2) },
+        { workload: 'tiny', mode: 'sampled', workers: 2, result: pooled },
       ],
       notes: [],
     };
     const md = renderMarkdown(report);
     assert.match(md, /\| tiny \| default sampling \| 1 \| 30 \|/);
-    assert.match(md, /2 workers:\*\* not measured/);
+    assert.match(md, /\| tiny \| default sampling \| 2 \| 30 \|.*\| 100% of 30 vs 1 worker \|/);
     const svg = renderSvg(report);
     assert.ok(svg.startsWith('<svg') && svg.trimEnd().endsWith('</svg>'));
-  });
-
-  it('has only the inline executor until the worker pool exists', () => {
-    assert.equal(unavailable(1), undefined);
-    assert.match(unavailable(2) ?? '', /not yet implemented/);
   });
 
   it('percentile picks by nearest rank', () => {
