@@ -9,6 +9,7 @@
 // taint effects and operators.
 
 import { createHmac, randomBytes } from 'node:crypto';
+import { SNAPSHOT_KEYS } from '../load/objects.js';
 import { normalizeImageName } from '../snapshot/snapshot.js';
 import type { KubeObject } from './list.js';
 
@@ -443,32 +444,9 @@ export function anonymizeSnapshot(
   const out: Record<string, KubeObject[]> = {};
   for (const [k, items] of Object.entries(snapshot)) {
     out[k] = items.map((o) => {
-      const kind = o.kind ?? SNAPSHOT_KIND[k];
+      const kind = o.kind ?? (SNAPSHOT_KEYS as Record<string, string>)[k];
       return a.object({ ...o, kind });
     });
   }
   return { snapshot: out, original: a.original };
 }
-
-/** Kinds of snapshot keys whose items may omit `kind` (the conformance case format). */
-const SNAPSHOT_KIND: Record<string, string> = {
-  nodes: 'Node',
-  pods: 'Pod',
-  pendingPods: 'Pod',
-  namespaces: 'Namespace',
-  services: 'Service',
-  replicaSets: 'ReplicaSet',
-  replicationControllers: 'ReplicationController',
-  statefulSets: 'StatefulSet',
-  deployments: 'Deployment',
-  daemonSets: 'DaemonSet',
-  jobs: 'Job',
-  podDisruptionBudgets: 'PodDisruptionBudget',
-  priorityClasses: 'PriorityClass',
-  limitRanges: 'LimitRange',
-  resourceQuotas: 'ResourceQuota',
-  horizontalPodAutoscalers: 'HorizontalPodAutoscaler',
-  persistentVolumes: 'PersistentVolume',
-  persistentVolumeClaims: 'PersistentVolumeClaim',
-  storageClasses: 'StorageClass',
-};

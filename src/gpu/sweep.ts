@@ -2,11 +2,12 @@
 // (one per core by default), then one CSV of allocation curves, a table of final GPU allocation
 // ratios (mean over seeds) and an SVG comparing the policies per trace. Outputs are written into
 // a temporary directory beside `out` and renamed into place, so they appear complete or not at all.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GpuPolicy } from '../../plugins/gpu/index.js';
 import { InputError, type Problem } from '../api/problem.js';
+import { writeOutputDir } from '../report/output-dir.js';
 import { readGpuNodes, readGpuTasks } from '../traces/alibaba-gpu.js';
 import { allocationPlotSvg } from './plot.js';
 
@@ -174,19 +175,10 @@ export async function sweep(opts: SweepOptions): Promise<SweepResult> {
   }
   const runs = await runJobs(jobs, opts.workers, opts.onProgress);
   const final = finalTable(runs);
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'curves.csv'), curvesCsv(runs));
-  writeFileSync(join(tmp, 'final.md'), finalMarkdown(final, opts.policies));
-  writeFileSync(join(tmp, 'allocation.svg'), allocationPlotSvg(runs, opts.policies));
-  if (existsSync(out)) {
-    const old = `${tmp}.old`;
-    renameSync(out, old);
-    renameSync(tmp, out);
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(tmp, out);
-  }
+  writeOutputDir(out, (tmp) => {
+    writeFileSync(join(tmp, 'curves.csv'), curvesCsv(runs));
+    writeFileSync(join(tmp, 'final.md'), finalMarkdown(final, opts.policies));
+    writeFileSync(join(tmp, 'allocation.svg'), allocationPlotSvg(runs, opts.policies));
+  });
   return { runs, final };
 }

@@ -4,13 +4,14 @@
 // placements.jsonl. Outputs are written into a temporary directory beside `outDir` and renamed
 // into place at the end, so they appear complete or not at all. Nothing in them depends on the
 // wall clock: same inputs and seed, same bytes.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { builtinRegistry } from '../../plugins/index.js';
 import { InputError, type Problem } from '../api/problem.js';
 import { chooseProfile, readSchedulerConfig } from '../framework/config-file.js';
 import type { Registry } from '../framework/registry.js';
 import { loadCluster } from '../load/load.js';
+import { publishOutputDir, startOutputDir } from '../report/output-dir.js';
 import { replayReportHtml } from '../report/replay-html.js';
 import { openTrace, scanTrace } from '../traces/reader.js';
 import { BufferedWriter } from '../traces/writer.js';
@@ -74,13 +75,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     throw new InputError(problems);
   }
 
-  const out = resolve(opts.out);
-  if (existsSync(out) && !statSync(out).isDirectory()) {
-    throw new InputError([{ code: 'output', path: '--out', message: `${opts.out} exists and is not a directory` }]);
-  }
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  const { out, tmp } = startOutputDir(opts.out);
   const timeseries = BufferedWriter.open(join(tmp, 'timeseries.csv'));
   const placements = opts.placements ? BufferedWriter.open(join(tmp, 'placements.jsonl')) : null;
   try {
@@ -109,7 +104,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     placements?.close();
     writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(result.summary, null, 2)}\n`);
     writeFileSync(join(tmp, 'report.html'), replayReportHtml(result.summary, result.chart, result.resources));
-    publish(tmp, out);
+    publishOutputDir(tmp, out);
     return result.summary;
   } catch (err) {
     timeseries.close();
@@ -117,16 +112,4 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-}
-
-/** Renames the finished directory into place, replacing an earlier one. */
-function publish(tmp: string, out: string): void {
-  if (!existsSync(out)) {
-    renameSync(tmp, out);
-    return;
-  }
-  const old = `${tmp}.old`;
-  renameSync(out, old);
-  renameSync(tmp, out);
-  rmSync(old, { recursive: true, force: true });
 }

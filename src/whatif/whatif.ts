@@ -4,11 +4,12 @@
 // `whatif merge` reads), comparison.csv, comparison.md and report.html. No wall-clock value goes
 // into the outputs: same trace, scenarios and seed, same bytes.
 // --shard i/n runs scenarios i, i+n, i+2n, … (0-based) of the list; `merge` combines shard outputs.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InputError, type Problem } from '../api/problem.js';
+import { writeOutputDir } from '../report/output-dir.js';
 import { whatifReportHtml } from '../report/whatif-html.js';
 import { scanTrace } from '../traces/reader.js';
 import {
@@ -178,26 +179,14 @@ export function merge(dirs: readonly string[], out: string): Comparison {
 }
 
 function writeOutputs(c: Comparison, outDir: string): void {
-  const out = resolve(outDir);
-  if (existsSync(out) && !statSync(out).isDirectory())
-    throw new InputError([{ code: 'output', path: '--out', message: `${outDir} exists and is not a directory` }]);
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const rows = c.scenarios.map((s) => s.row);
-  writeFileSync(join(tmp, 'comparison.json'), `${JSON.stringify(c, null, 1)}\n`);
-  writeFileSync(join(tmp, 'comparison.csv'), comparisonCsv(rows));
-  writeFileSync(join(tmp, 'comparison.md'), comparisonMarkdown(rows));
-  writeFileSync(join(tmp, 'report.html'), whatifReportHtml(c.trace, c.scenarios, rows));
-  mkdirSync(join(tmp, 'timeseries'));
-  for (const s of c.scenarios)
-    writeFileSync(join(tmp, 'timeseries', timeseriesFileName(s)), policyTimeseriesCsv(s.policy));
-  if (!existsSync(out)) {
-    renameSync(tmp, out);
-    return;
-  }
-  const old = `${tmp}.old`;
-  renameSync(out, old);
-  renameSync(tmp, out);
-  rmSync(old, { recursive: true, force: true });
+  writeOutputDir(outDir, (tmp) => {
+    const rows = c.scenarios.map((s) => s.row);
+    writeFileSync(join(tmp, 'comparison.json'), `${JSON.stringify(c, null, 1)}\n`);
+    writeFileSync(join(tmp, 'comparison.csv'), comparisonCsv(rows));
+    writeFileSync(join(tmp, 'comparison.md'), comparisonMarkdown(rows));
+    writeFileSync(join(tmp, 'report.html'), whatifReportHtml(c.trace, c.scenarios, rows));
+    mkdirSync(join(tmp, 'timeseries'));
+    for (const s of c.scenarios)
+      writeFileSync(join(tmp, 'timeseries', timeseriesFileName(s)), policyTimeseriesCsv(s.policy));
+  });
 }
