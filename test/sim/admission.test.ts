@@ -2,28 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResourceQuota } from '../../src/api/types.js';
 import { makeCluster, makeNode, makePod } from '../helpers/cluster.js';
-import { events, podEvent, simulate } from './helpers.js';
+import { events, podEvent, simulate, webWorkload } from './helpers.js';
 
 const quota = (hard: Record<string, string>): ResourceQuota => ({
   metadata: { name: 'compute', namespace: 'default' },
   spec: { hard },
 });
 
-function replicaSet(replicas: number) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'main', image: 'web:1', resources: { requests: { cpu: '1', memory: '1Gi' } } }] },
-      },
-    },
-  };
-}
+const replicaSet = (replicas: number) => webWorkload('ReplicaSet', replicas, { cpu: '1', memory: '1Gi' });
 
 describe('admission in the replay', () => {
   it('a refused pod is never created: counted as refused per namespace and resource, not pending', () => {

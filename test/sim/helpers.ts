@@ -55,3 +55,20 @@ export function podEvent(t: number, pod: Pod, duration?: number): Record<string,
 export function events(log: Record<string, unknown>[], kind: string): [number, string, string][] {
   return log.filter((r) => r.event === kind).map((r) => [r.t as number, r.pod as string, r.node as string]);
 }
+
+/** A ReplicaSet or Deployment `default/web` (pods labelled app=web, one container) requesting `requests`. */
+export function webWorkload(kind: 'ReplicaSet' | 'Deployment', replicas: number, requests: Record<string, string>) {
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'main', image: 'web:1', resources: { requests } }] },
+      },
+    },
+  };
+}

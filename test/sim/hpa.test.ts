@@ -5,7 +5,7 @@ import type { HorizontalPodAutoscaler, HPAScalingRules } from '../../src/api/typ
 import { defaultScaleDown, defaultScaleUp } from '../../src/load/hpa.js';
 import { HorizontalPodAutoscalerController, replicasForRatio } from '../../src/sim/controllers/hpa.js';
 import { makeCluster, makeNode } from '../helpers/cluster.js';
-import { simulate } from './helpers.js';
+import { simulate, webWorkload } from './helpers.js';
 
 function hpa(
   o: {
@@ -246,19 +246,7 @@ describe('HorizontalPodAutoscaler decisions', () => {
 });
 
 describe('HorizontalPodAutoscaler in the replay', () => {
-  const deployment = (replicas: number) => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'main', image: 'web:1', resources: { requests: { cpu: '1' } } }] },
-      },
-    },
-  });
+  const deployment = (replicas: number) => webWorkload('Deployment', replicas, { cpu: '1' });
   const sample = (t: number, value: number | string) => ({
     t,
     type: 'metric',

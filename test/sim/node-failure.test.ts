@@ -2,23 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NODE_FAIL_EVICTION_SECONDS } from '../../src/sim/simulator.js';
 import { makeCluster, makeNode } from '../helpers/cluster.js';
-import { events, simulate } from './helpers.js';
+import { events, simulate, webWorkload } from './helpers.js';
 
-function replicaSet(replicas: number) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'main', image: 'web:1', resources: { requests: { cpu: '3' } } }] },
-      },
-    },
-  };
-}
+const replicaSet = (replicas: number) => webWorkload('ReplicaSet', replicas, { cpu: '3' });
 
 describe('node failure in the replay', () => {
   it('re-creates the lost pods of a controller only after the eviction delay, on the nodes left', () => {
