@@ -9,6 +9,7 @@ import type { Profile } from '../framework/profile.js';
 import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { ChoiceScratch, cachedChoice } from './cached-choice.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
 import { Rng } from './rng.js';
@@ -20,6 +21,8 @@ export interface SchedulerOptions {
   seed: number;
   /** Build per-node failures and per-plugin scores (the conformance output). */
   explain: boolean;
+  /** The caller reads only the chosen node (no totals or node indices): enables cachedChoice. */
+  choiceOnly?: boolean;
 }
 
 /** kube-scheduler's floor on how many feasible nodes to look for before stopping early. */
@@ -69,6 +72,7 @@ export class Scheduler {
   private readonly cache: NodeLocalCache;
   private staleNodes = new Int32Array(0);
   private staleScores = new Float64Array(0);
+  private readonly choiceScratch = new ChoiceScratch();
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -180,6 +184,28 @@ export class Scheduler {
     const activeIndex = active.map((p) => this.filterIndex.get(p)!);
     const activeStates = activeIndex.map((f) => filterStates[f]);
     const cachedStates = cachedFilters.map((p) => filterStates[this.filterIndex.get(p)!]);
+    if (entry && this.options.choiceOnly && !candidates && toFind >= numCandidates && active.length === 0) {
+      const choice = cachedChoice(
+        {
+          cycle,
+          profile,
+          entry,
+          filters: cachedFilters,
+          filterStates: cachedStates,
+          scoreSlot: this.scoreSlot,
+          start,
+          rng: this.rng,
+          tieBreak: this.options.tieBreak,
+        },
+        this.choiceScratch,
+      );
+      if (choice) {
+        // Every node was walked, as the full cycle would have.
+        this.nextStartNodeIndex = (this.nextStartNodeIndex + nodeCount) % nodeCount;
+        this.cycleStamp++;
+        return choice;
+      }
+    }
     const generation = snap.nodeGeneration;
     if (entry) this.scratch(nodeCount);
     const chunk = this.chunkNodes;
