@@ -5,6 +5,7 @@
 import { parseQuantity } from '../api/quantity.js';
 import type { ClusterSnapshot, Labels, Node, Pod, TaintEffect } from '../api/types.js';
 import { ABSENT, Interner } from './interner.js';
+import { NodeChangeLog } from './node-change-log.js';
 import { type HostPort, makePodInfo, type PodInfo } from './pod-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './pod-requests.js';
 import { internLabels } from './selector.js';
@@ -81,6 +82,8 @@ export class Snapshot {
   version = 0;
   /** Per node: bumped whenever a pod is bound to or removed from it, so caches can recount only that node. */
   nodeGeneration = new Uint32Array(0);
+  /** Every nodeGeneration bump, in order. */
+  readonly nodeChanges = new NodeChangeLog();
 
   private readonly valueIntCache: number[] = [];
 
@@ -238,6 +241,7 @@ export class Snapshot {
     this.nodes[node] = { ...source, spec: { ...source.spec, unschedulable } };
     this.unschedulable[node] = unschedulable ? 1 : 0;
     this.nodeGeneration[node]++;
+    this.nodeChanges.note(node);
     this.version++;
   }
 
@@ -274,6 +278,7 @@ export class Snapshot {
     this.nonZeroMemory[node] += sign * info.nonZeroMemory;
     this.podCount[node] += sign;
     this.nodeGeneration[node]++;
+    this.nodeChanges.note(node);
     const ports = this.usedPorts[node];
     for (const p of info.hostPorts) {
       if (sign > 0) ports.push(p);

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { builtinRegistry, DEFAULT_MULTI_POINT } from '../../plugins/index.js';
 import type { Node, Pod, Taint } from '../../src/api/types.js';
+import { ChoiceTree } from '../../src/engine/choice-tree.js';
 import { Rng } from '../../src/engine/rng.js';
 import { Scheduler, type TieBreak } from '../../src/engine/scheduler.js';
 import { buildProfiles } from '../../src/framework/profile.js';
@@ -59,19 +60,22 @@ const podsArb: fc.Arbitrary<Pod[]> = fc
     })),
   );
 
-/** Schedules the pods in order, binding each chosen one and unbinding every pod marked `remove`. */
+/** Schedules the pods in order (cordoning a node now and then), binding each chosen one and unbinding every pod marked `remove`. */
 function decisions(nodes: Node[], pods: Pod[], choiceOnly: boolean, tieBreak: TieBreak, seed: number): string[] {
   const snap = new Snapshot(makeCluster({ nodes }));
   const s = new Scheduler(profile, snap, { tieBreak, seed, explain: false, choiceOnly });
   const out: string[] = [];
   let previous: ReturnType<Snapshot['podInfo']> | null = null;
-  for (const pod of pods) {
+  for (const [i, pod] of pods.entries()) {
     const info = snap.podInfo(pod);
+    // A cycle over a node list (as preemption runs) moves where the next walk starts.
+    if (i % 3 === 0) s.scheduleOne(info, Int32Array.of(i % nodes.length));
     const r = s.scheduleOne(info);
     out.push(`${r.chosenNode ?? '-'} ${r.maxTotal ?? ''} ${r.feasibleCount}`);
     if (r.chosenNode === undefined) continue;
     snap.bind(info, snap.nodeIndex.get(r.chosenNode)!);
     if (previous && pod.metadata.annotations?.remove) snap.unbind(previous);
+    if (i % 7 === 6) snap.setUnschedulable(i % nodes.length, i % 2 === 0);
     previous = info;
   }
   return out;
@@ -90,6 +94,35 @@ describe('cachedChoice', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  test('ChoiceTree: the top, its tie count, ties below a position and the k-th tie equal a scan of the leaves', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ node: fc.nat(40), pass: fc.boolean(), value: fc.integer({ min: 0, max: 4 }) }), {
+          maxLength: 80,
+        }),
+        fc.integer({ min: 1, max: 41 }),
+        (updates, n) => {
+          const tree = new ChoiceTree(n, 0);
+          const leaves: number[] = new Array(n).fill(Number.NEGATIVE_INFINITY);
+          for (const u of updates) {
+            const node = u.node % n;
+            tree.set(node, u.pass, u.value);
+            leaves[node] = u.pass ? u.value : Number.NEGATIVE_INFINITY;
+          }
+          const max = Math.max(...leaves);
+          assert.equal(tree.passCount, leaves.filter((v) => v !== Number.NEGATIVE_INFINITY).length);
+          if (max === Number.NEGATIVE_INFINITY) return;
+          const tops = leaves.flatMap((v, i) => (v === max ? [i] : []));
+          assert.equal(tree.max, max);
+          assert.equal(tree.ties, tops.length);
+          for (let pos = 0; pos <= n; pos++) assert.equal(tree.tiesBefore(pos), tops.filter((i) => i < pos).length);
+          tops.forEach((node, k) => assert.equal(tree.kthTie(k + 1), node));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
