@@ -119,7 +119,7 @@ describe('cachedChoice', () => {
           assert.equal(tree.max, max);
           assert.equal(tree.ties, tops.length);
           for (let pos = 0; pos <= n; pos++) assert.equal(tree.tiesBefore(pos), tops.filter((i) => i < pos).length);
-          tops.forEach((node, k) => assert.equal(tree.kthTie(k + 1), node));
+          for (const [k, node] of tops.entries()) assert.equal(tree.kthTie(k + 1), node);
         },
       ),
       { numRuns: 300 },
