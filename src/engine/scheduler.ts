@@ -172,9 +172,6 @@ export class Scheduler {
     const candidates = narrowed ?? null;
     const numCandidates = candidates ? candidates.length : nodeCount;
     const toFind = only ? numCandidates : numFeasibleNodesToFind(profile.percentageOfNodesToScore, numCandidates);
-    const feasible = new Int32Array(Math.min(toFind, numCandidates));
-    let found = 0;
-    let processed = 0;
     const start = numCandidates > 0 ? this.nextStartNodeIndex % numCandidates : 0;
     const entry = useCache ? this.cacheEntry(cycle) : null;
     const runnable = filters.filter((_, f) => !filterSkipped[f]);
@@ -206,6 +203,9 @@ export class Scheduler {
         return choice;
       }
     }
+    const feasible = new Int32Array(Math.min(toFind, numCandidates));
+    let found = 0;
+    let processed = 0;
     const generation = snap.nodeGeneration;
     if (entry) this.scratch(nodeCount);
     const chunk = this.chunkNodes;
