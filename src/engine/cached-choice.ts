@@ -49,6 +49,17 @@ export class ChoiceScratch {
   scores = new Float64Array(0);
   totals = new Float64Array(0);
   private readonly trees = new WeakMap<CacheEntry, ChoiceTree>();
+  /** Per node: the catch-up stamp that last evaluated it. */
+  seen = new Uint32Array(0);
+  private stamp = 0;
+
+  nextStamp(n: number): number {
+    if (this.seen.length < n || this.stamp === 0xffffffff) {
+      this.seen = new Uint32Array(Math.max(n, this.seen.length));
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
 
   fit(n: number): void {
     if (this.feasible.length >= n) return;
@@ -71,11 +82,10 @@ const NO_NODES = new Int32Array(0);
 
 /** The plugins that score this pod, split by whether they normalise. */
 interface Scoring {
-  states: Map<Plugin, unknown>;
-  /** Plugins summed into the cached partial total, with their weights, in profile order. */
-  summed: { plugin: Plugin; weight: number }[];
-  /** Normalising plugins, with their weights and cache slots, in profile order. */
-  normalised: { plugin: Plugin; weight: number; slot: number }[];
+  /** Plugins summed into the cached partial total, with their weights and states, in profile order. */
+  summed: { plugin: Plugin; weight: number; state: unknown }[];
+  /** Normalising plugins, with their weights, states and cache slots, in profile order. */
+  normalised: { plugin: Plugin; weight: number; state: unknown; slot: number }[];
 }
 
 /** The chosen node's result, or null when the cycle needs the full path. */
@@ -93,11 +103,11 @@ export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): 
   if (tree.passCount < 2) return null;
 
   let constant = 0;
-  for (const { plugin, weight, slot } of scoring.normalised) {
+  for (const { plugin, weight, state, slot } of scoring.normalised) {
     if (tree.nonZero[slot] > 0) return walkChoice(input, scoring, scratch, tree.passCount);
     scratch.scores[0] = 0;
     scratch.one[0] = tree.kthTie(1);
-    plugin.normalizeScore!(input.cycle, scoring.states.get(plugin), scratch.one, scratch.scores.subarray(0, 1));
+    plugin.normalizeScore!(input.cycle, state, scratch.one, scratch.scores.subarray(0, 1));
     constant += checked(plugin, scratch.scores[0]) * weight;
   }
 
@@ -130,14 +140,15 @@ function preScore(input: CachedChoiceInput): Scoring | null {
     if (states.has(plugin) || skipped.has(plugin) || !plugin.preScore || profile.preScore.includes(plugin)) continue;
     run(plugin);
   }
-  const scoring: Scoring = { states, summed: [], normalised: [] };
+  const scoring: Scoring = { summed: [], normalised: [] };
   for (let j = 0; j < scorePlugins.length; j++) {
     const { plugin, weight } = scorePlugins[j];
     if (skipped.has(plugin)) continue;
     const slot = input.scoreSlot[j];
     if (slot < 0) return null;
-    if (plugin.normalizeScore) scoring.normalised.push({ plugin, weight, slot });
-    else scoring.summed.push({ plugin, weight });
+    const state = states.get(plugin);
+    if (plugin.normalizeScore) scoring.normalised.push({ plugin, weight, state, slot });
+    else scoring.summed.push({ plugin, weight, state });
   }
   return scoring;
 }
@@ -148,7 +159,15 @@ function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, s
   if (tree.position < log.base) {
     for (let node = 0; node < tree.nodeCount; node++) refreshNode(input, scoring, tree, scratch, node);
   } else {
-    for (let at = tree.position; at < log.end; at++) refreshNode(input, scoring, tree, scratch, log.at(at));
+    // A node changed several times since is evaluated once.
+    const stamp = scratch.nextStamp(tree.nodeCount);
+    const seen = scratch.seen;
+    for (let at = tree.position; at < log.end; at++) {
+      const node = log.at(at);
+      if (seen[node] === stamp) continue;
+      seen[node] = stamp;
+      refreshNode(input, scoring, tree, scratch, node);
+    }
   }
   tree.position = log.end;
 }
@@ -180,17 +199,17 @@ function refreshNode(
   let sum = 0;
   if (pass) {
     one[0] = node;
-    for (const { plugin, weight } of scoring.summed) {
-      rawScores(cycle, plugin, scoring.states.get(plugin), one, 1, fresh);
+    for (const { plugin, weight, state } of scoring.summed) {
+      rawScores(cycle, plugin, state, one, 1, fresh);
       sum += checked(plugin, fresh[0]) * weight;
     }
     entry.partial[node] = sum;
     entry.partialStamp[node] = stamp;
   }
-  for (const { plugin, slot } of scoring.normalised) {
+  for (const { plugin, state, slot } of scoring.normalised) {
     let raw = 0;
     if (pass) {
-      rawScores(cycle, plugin, scoring.states.get(plugin), one, 1, fresh);
+      rawScores(cycle, plugin, state, one, 1, fresh);
       raw = fresh[0];
       entry.raw[slot][node] = raw;
       entry.scoreStamp[slot][node] = stamp;
@@ -219,10 +238,10 @@ function walkChoice(input: CachedChoiceInput, scoring: Scoring, scratch: ChoiceS
     }
   }
   const scores = scratch.scores.subarray(0, found);
-  for (const { plugin, weight, slot } of scoring.normalised) {
+  for (const { plugin, weight, state, slot } of scoring.normalised) {
     const raw = entry.raw[slot];
     for (let i = 0; i < found; i++) scores[i] = raw[feasible[i]];
-    plugin.normalizeScore!(cycle, scoring.states.get(plugin), feasible, scores);
+    plugin.normalizeScore!(cycle, state, feasible, scores);
     for (let i = 0; i < found; i++) totals[i] += checked(plugin, scores[i]) * weight;
   }
   let max = Number.NEGATIVE_INFINITY;
