@@ -15,6 +15,7 @@ import type { Deadline } from './errors.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
 import {
   type BindingResult,
+  dropNulls,
   type ExtenderArgs,
   type FilterResult,
   type HostPriority,
@@ -260,7 +261,14 @@ export class Extender {
     let nodes: FilterResult['Nodes'] = null;
     if (view.fullMode && args.nodes) {
       const raw = new Map(args.nodes.map((n) => [n.name, n.raw]));
-      nodes = { ...args.nodeListHead, items: passing.map((name) => raw.get(name)) };
+      nodes = {
+        ...args.nodeListHead,
+        items: passing.map((name) => {
+          const node = raw.get(name);
+          dropNulls(node);
+          return node;
+        }),
+      };
     }
     return {
       Nodes: nodes,

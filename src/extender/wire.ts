@@ -100,9 +100,11 @@ function readNodeList(v: unknown, opts: ReadOptions): { head: Obj; nodes: Reques
     const meta = raw.metadata;
     const name = isObj(meta) ? meta.name : undefined;
     if (typeof name !== 'string' || name === '') throw badRequest(`${path}.metadata.name`, 'a node needs a name');
-    dropNulls(raw);
+    // A node standing for a cached one keeps its nulls (the comparison reads them as absent); the
+    // filter verb drops them from the nodes it echoes.
     const known = opts.knownNode?.(name, raw);
     if (known) return { name, raw, node: known };
+    dropNulls(raw);
     const { value, problems } = validateNode(raw, path, REQUEST_BODY);
     if (problems.length > 0 || !value)
       return { name, raw, problem: `invalid node: ${problems.map(formatProblem).join('; ')}` };
