@@ -9,6 +9,7 @@ import type { Profile } from '../framework/profile.js';
 import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { ChoiceScratch, cachedChoice } from './cached-choice.js';
 import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
@@ -26,6 +27,8 @@ export interface SchedulerOptions {
    * count failures (the GPU sweep) turn it off: no second walk, no reasons, no lastRejection().
    */
   failureMessages?: boolean;
+  /** The caller reads only the chosen node (no totals or node indices): enables cachedChoice. */
+  choiceOnly?: boolean;
 }
 
 /** kube-scheduler's floor on how many feasible nodes to look for before stopping early. */
@@ -79,6 +82,7 @@ export class Scheduler {
   private scoreScratch = new Float64Array(0);
   private staleNodes = new Int32Array(0);
   private staleScores = new Float64Array(0);
+  private readonly choiceScratch = new ChoiceScratch();
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -334,10 +338,33 @@ export class Scheduler {
     // completes the quota, as upstream's walk would.
     const numCandidates = candidates ? candidates.length : nodeCount;
     const toFind = only ? numCandidates : numFeasibleNodesToFind(profile.percentageOfNodesToScore, numCandidates);
+    const start = numCandidates > 0 ? this.nextStartNodeIndex % numCandidates : 0;
+    const { cachedFilters, cachedStates, active } = prepared;
+    if (entry && this.options.choiceOnly && !candidates && toFind >= numCandidates && active.length === 0) {
+      const choice = cachedChoice(
+        {
+          cycle,
+          profile,
+          entry,
+          filters: cachedFilters,
+          filterStates: cachedStates,
+          scoreSlot: this.scoreSlot,
+          start,
+          rng: this.rng,
+          tieBreak: this.options.tieBreak,
+        },
+        this.choiceScratch,
+      );
+      if (choice) {
+        // Every node was walked, as the full cycle would have.
+        this.nextStartNodeIndex = (this.nextStartNodeIndex + nodeCount) % nodeCount;
+        this.cycleStamp++;
+        return choice;
+      }
+    }
     const feasible = new Int32Array(Math.min(toFind, numCandidates));
     let found = 0;
     let processed = 0;
-    const start = numCandidates > 0 ? this.nextStartNodeIndex % numCandidates : 0;
     const failedPlugin = this.failedPlugin;
     const failedCode = this.failedCode;
     const offload = remote && !only && toFind >= numCandidates && numCandidates > 0;

@@ -10,7 +10,9 @@ import { emptyCluster } from '../api/cluster.js';
 import type { ClusterSnapshot, Node, Pod } from '../api/types.js';
 import { Scheduler, type TieBreak } from '../engine/scheduler.js';
 import type { Profile } from '../framework/profile.js';
+import type { Obj } from '../load/check.js';
 import { Snapshot } from '../snapshot/snapshot.js';
+import { sameSchedulingView } from './same-node.js';
 
 export { emptyCluster };
 
@@ -167,6 +169,15 @@ export class NodeCache {
     for (const n of state.snapshot.nodes) map.set(n.metadata.name, nodeFingerprint(n));
     this.fingerprintsOf = { state, nodes: state.snapshot.nodeCount, map };
     return map;
+  }
+
+  /** The cached Node named `name` when the request's `raw` object schedules exactly like it. */
+  knownNode(name: string, raw: Obj): Node | undefined {
+    const snap = this.state.snapshot;
+    const index = snap.nodeIndex.get(name);
+    if (index === undefined) return undefined;
+    const node = snap.nodes[index];
+    return sameSchedulingView(raw, node) ? node : undefined;
   }
 
   /** Adds a node the cache did not know (one named by a full-mode request). */

@@ -259,9 +259,10 @@ export class ExtenderServer {
 
   private send(res: ServerResponse, status: number, body: unknown): void {
     if (res.headersSent) return;
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    // Encoded once: Buffer.byteLength and then end(text) would each walk a multi-megabyte reply.
+    const bytes = Buffer.from(JSON.stringify(body));
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });
+    res.end(bytes);
   }
 
   private sendText(res: ServerResponse, status: number, text: string): void {

@@ -7,6 +7,7 @@
 import type { Node, Pod } from '../api/types.js';
 import type { PodResult } from '../engine/result.js';
 import { Scheduler } from '../engine/scheduler.js';
+import type { Obj } from '../load/check.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import type { Binder } from './api-binder.js';
@@ -15,6 +16,7 @@ import type { Deadline } from './errors.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
 import {
   type BindingResult,
+  dropNulls,
   type ExtenderArgs,
   type FilterResult,
   type HostPriority,
@@ -33,15 +35,18 @@ export const MAX_EXTENDER_PRIORITY = 10;
  * feasible nodes and truncated, so the score never reverses berth's order and exactly the nodes with
  * berth's top total get 10 (with equal totals everywhere, every node gets 10).
  */
-export function scaleScores(totals: readonly number[]): number[] {
+export function scaleScores(totals: ArrayLike<number>): number[] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const t of totals) {
+  for (let i = 0; i < totals.length; i++) {
+    const t = totals[i];
     if (t < min) min = t;
     if (t > max) max = t;
   }
-  if (!(max > min)) return totals.map(() => MAX_EXTENDER_PRIORITY);
-  return totals.map((t) => Math.floor((MAX_EXTENDER_PRIORITY * (t - min)) / (max - min)));
+  const out = new Array<number>(totals.length);
+  for (let i = 0; i < totals.length; i++)
+    out[i] = max > min ? Math.floor((MAX_EXTENDER_PRIORITY * (totals[i] - min)) / (max - min)) : MAX_EXTENDER_PRIORITY;
+  return out;
 }
 
 /** The cluster view of one filter or prioritize request. */
@@ -51,6 +56,8 @@ interface View {
   pod: PodInfo;
   /** Offered node names, first occurrence order, duplicates dropped. */
   names: string[];
+  /** Per offered name: its index in the view's snapshot, or -1 when berth cannot evaluate it. */
+  nameNode: Int32Array;
   /** Indices (in the view's snapshot) of the offered nodes berth can evaluate. */
   only: Int32Array;
   /** Offered nodes berth cannot evaluate, with the reason. */
@@ -74,6 +81,11 @@ export class Extender {
   private readonly recentLimit: number;
   /** The nodes of the last full-mode request, so bind can record a pod on a node the cache lacks. */
   private lastRequestNodes = new Map<string, Node>();
+  /** Per node index: the request stamp that last marked it (dedupe and pass marks without string sets). */
+  private marks = new Uint32Array(0);
+  private stamp = 0;
+  /** Per node index: prioritize's scaled score, where `marks` holds the request's stamp. */
+  private scores = new Uint8Array(0);
 
   readonly binder: Binder | undefined;
 
@@ -91,7 +103,21 @@ export class Extender {
   }
 
   private readOptions() {
-    return { priorityClasses: this.cache.current.cluster.priorityClasses };
+    const cache = this.cache;
+    return {
+      priorityClasses: cache.current.cluster.priorityClasses,
+      knownNode: (name: string, raw: Obj) => cache.knownNode(name, raw),
+    };
+  }
+
+  /** A fresh stamp for `marks`, which covers `n` nodes. */
+  private nextStamp(n: number): number {
+    if (this.marks.length < n || this.stamp === 0xffffffff) {
+      this.marks = new Uint32Array(Math.max(n, this.marks.length));
+      this.scores = new Uint8Array(this.marks.length);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
   }
 
   private view(args: ExtenderArgs, deadline: Deadline): View {
@@ -114,47 +140,51 @@ export class Extender {
       }
       this.lastRequestNodes = requestNodes;
       const cached = this.cachedIndices(valid);
-      if (cached) {
-        return {
-          scheduler: state.scheduler,
-          filterScheduler: state.filterScheduler,
-          pod: state.snapshot.podInfo(args.pod),
-          names,
-          only: cached,
-          unusable,
-          fullMode: true,
-        };
+      const only = cached ?? new Int32Array(valid.length);
+      let snapshot = state.snapshot;
+      let schedulers = { scheduler: state.scheduler, filterScheduler: state.filterScheduler };
+      if (!cached) {
+        const nodes = valid.concat(state.cluster.nodes.filter((n) => !seen.has(n.metadata.name)));
+        snapshot = new Snapshot({ ...state.cluster, nodes, pendingPods: [] });
+        deadline.check('building the snapshot of the request');
+        for (let i = 0; i < valid.length; i++) only[i] = i;
+        schedulers = this.cache.schedulers(snapshot);
       }
-      const nodes = valid.concat(state.cluster.nodes.filter((n) => !seen.has(n.metadata.name)));
-      const snapshot = new Snapshot({ ...state.cluster, nodes, pendingPods: [] });
-      deadline.check('building the snapshot of the request');
-      const only = new Int32Array(valid.length);
-      for (let i = 0; i < valid.length; i++) only[i] = i;
-      return {
-        ...this.cache.schedulers(snapshot),
-        pod: snapshot.podInfo(args.pod),
-        names,
-        only,
-        unusable,
-        fullMode: true,
-      };
+      // Valid nodes keep their order in `only`; the others have no index.
+      const nameNode = new Int32Array(names.length).fill(-1);
+      for (let i = 0, v = 0; i < names.length; i++) if (!unusable.has(names[i])) nameNode[i] = only[v++];
+      return { ...schedulers, pod: snapshot.podInfo(args.pod), names, nameNode, only, unusable, fullMode: true };
     }
+    // Names into the cache: duplicates are dropped by marking node indices, not through a string set.
     const index = state.snapshot.nodeIndex;
-    const only: number[] = [];
-    for (const name of args.nodeNames ?? []) {
-      if (seen.has(name)) continue;
-      seen.add(name);
-      names.push(name);
+    const offered = args.nodeNames ?? [];
+    const only = new Int32Array(offered.length);
+    const nameNode = new Int32Array(offered.length);
+    const stamp = this.nextStamp(state.snapshot.nodeCount);
+    const mark = this.marks;
+    let count = 0;
+    for (const name of offered) {
       const i = index.get(name);
-      if (i === undefined) unusable.set(name, NOT_IN_CACHE);
-      else only.push(i);
+      if (i === undefined) {
+        if (unusable.has(name)) continue;
+        unusable.set(name, NOT_IN_CACHE);
+        nameNode[names.length] = -1;
+        names.push(name);
+        continue;
+      }
+      if (mark[i] === stamp) continue;
+      mark[i] = stamp;
+      nameNode[names.length] = i;
+      names.push(name);
+      only[count++] = i;
     }
     return {
       scheduler: state.scheduler,
       filterScheduler: state.filterScheduler,
       pod: state.snapshot.podInfo(args.pod),
       names,
-      only: Int32Array.from(only),
+      nameNode: nameNode.subarray(0, names.length),
+      only: only.subarray(0, count),
       unusable,
       fullMode: false,
     };
@@ -166,13 +196,19 @@ export class Extender {
    */
   private cachedIndices(nodes: readonly Node[]): Int32Array | undefined {
     const state = this.cache.current;
-    const known = this.cache.fingerprints();
+    const snap = state.snapshot;
     const only = new Int32Array(nodes.length);
+    let known: Map<string, string> | undefined;
     for (let i = 0; i < nodes.length; i++) {
       const name = nodes[i].metadata.name;
-      const fp = known.get(name);
-      if (fp === undefined || fp !== nodeFingerprint(nodes[i])) return undefined;
-      only[i] = state.snapshot.nodeIndex.get(name)!;
+      const index = snap.nodeIndex.get(name);
+      if (index === undefined) return undefined;
+      // The cached object itself (readExtenderArgs' knownNode), or one with the same fingerprint.
+      if (snap.nodes[index] !== nodes[i]) {
+        known ??= this.cache.fingerprints();
+        if (known.get(name) !== nodeFingerprint(nodes[i])) return undefined;
+      }
+      only[i] = index;
     }
     return only;
   }
@@ -181,19 +217,20 @@ export class Extender {
    * Filters the offered nodes without building an explanation (node-local results come from the
    * engine's cache), then explains only the nodes that failed, for their reasons.
    */
-  private filterExplained(view: View, deadline: Deadline): PodResult {
+  private filterExplained(
+    view: View,
+    deadline: Deadline,
+  ): { passed: Uint32Array; stamp: number; failures?: PodResult } {
     const scheduler = view.filterScheduler;
     const fast = scheduler.scheduleOne(view.pod, view.only, false);
     deadline.check('running the filter plugins');
-    const passed = new Set(fast.nodeIndices ?? []);
-    if (passed.size === view.only.length) {
-      const names = scheduler.snapshot.nodeNames;
-      return { ...fast, feasibleNodes: Array.from(view.only, (n) => names[n]) };
-    }
-    const failed = view.only.filter((n) => !passed.has(n));
-    const explained = this.run(scheduler, { ...view, only: failed }, deadline);
-    const names = scheduler.snapshot.nodeNames;
-    return { ...explained, feasibleNodes: [...passed].map((n) => names[n]) };
+    const stamp = this.nextStamp(scheduler.snapshot.nodeCount);
+    const passed = this.marks;
+    const feasible = fast.nodeIndices ?? new Int32Array(0);
+    for (let i = 0; i < feasible.length; i++) passed[feasible[i]] = stamp;
+    if (feasible.length === view.only.length) return { passed, stamp };
+    const failed = view.only.filter((n) => passed[n] !== stamp);
+    return { passed, stamp, failures: this.run(scheduler, { ...view, only: failed }, deadline) };
   }
 
   private run(scheduler: Scheduler, view: View, deadline: Deadline): PodResult {
@@ -205,13 +242,15 @@ export class Extender {
   filter(body: unknown, deadline: Deadline): FilterResult {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
-    const result = view.only.length > 0 ? this.filterExplained(view, deadline) : undefined;
-    const feasible = new Set(result?.feasibleNodes);
+    const outcome = view.only.length > 0 ? this.filterExplained(view, deadline) : undefined;
+    const result = outcome?.failures;
     const passing: string[] = [];
     const failed: Record<string, string> = {};
     const unresolvable: Record<string, string> = {};
-    for (const name of view.names) {
-      if (feasible.has(name)) {
+    for (let i = 0; i < view.names.length; i++) {
+      const name = view.names[i];
+      const node = view.nameNode[i];
+      if (outcome && node >= 0 && outcome.passed[node] === outcome.stamp) {
         passing.push(name);
         continue;
       }
@@ -220,7 +259,7 @@ export class Extender {
         failed[name] = reason;
         continue;
       }
-      const f = result?.filterFailures[name];
+      const f = result?.filterFailures[view.filterScheduler.snapshot.nodeNames[node]];
       const text = f ? f.reasons.join(', ') || `rejected by ${f.plugin}` : 'rejected';
       if (f?.code === 'UnschedulableAndUnresolvable') unresolvable[name] = text;
       else failed[name] = text;
@@ -228,7 +267,14 @@ export class Extender {
     let nodes: FilterResult['Nodes'] = null;
     if (view.fullMode && args.nodes) {
       const raw = new Map(args.nodes.map((n) => [n.name, n.raw]));
-      nodes = { ...args.nodeListHead, items: passing.map((name) => raw.get(name)) };
+      nodes = {
+        ...args.nodeListHead,
+        items: passing.map((name) => {
+          const node = raw.get(name);
+          dropNulls(node);
+          return node;
+        }),
+      };
     }
     return {
       Nodes: nodes,
@@ -245,15 +291,27 @@ export class Extender {
     // Totals only: the per-plugin explanation would cost more than the scoring itself.
     const result = view.only.length > 0 ? view.scheduler.scheduleOne(view.pod, view.only, false) : undefined;
     deadline.check('running the filter and score plugins');
-    const score = new Map<string, number>();
-    const names = view.scheduler.snapshot.nodeNames;
-    if (result?.totals && result.nodeIndices) {
-      const scaled = scaleScores(Array.from(result.totals));
-      for (let i = 0; i < result.nodeIndices.length; i++) score.set(names[result.nodeIndices[i]], scaled[i]);
-    } else if (result?.feasibleCount === 1 && result.nodeIndices) {
-      score.set(names[result.nodeIndices[0]], MAX_EXTENDER_PRIORITY);
+    // Per node index: the scaled score, valid where marks holds this request's stamp.
+    const stamp = this.nextStamp(view.scheduler.snapshot.nodeCount);
+    const marks = this.marks;
+    const score = this.scores;
+    const indices = result?.nodeIndices;
+    if (result?.totals && indices) {
+      const scaled = scaleScores(result.totals);
+      for (let i = 0; i < indices.length; i++) {
+        marks[indices[i]] = stamp;
+        score[indices[i]] = scaled[i];
+      }
+    } else if (result?.feasibleCount === 1 && indices) {
+      marks[indices[0]] = stamp;
+      score[indices[0]] = MAX_EXTENDER_PRIORITY;
     }
-    return view.names.map((name) => ({ Host: name, Score: score.get(name) ?? 0 }));
+    const out = new Array<HostPriority>(view.names.length);
+    for (let i = 0; i < view.names.length; i++) {
+      const node = view.nameNode[i];
+      out[i] = { Host: view.names[i], Score: node >= 0 && marks[node] === stamp ? score[node] : 0 };
+    }
+    return out;
   }
 
   preempt(body: unknown, deadline: Deadline): PreemptionResult {

@@ -51,6 +51,11 @@ const MAX_PROBLEMS_SHOWN = 5;
 export interface ReadOptions {
   /** To resolve the pod's priorityClassName, as admission did before kube-scheduler saw it. */
   priorityClasses?: readonly PriorityClass[];
+  /**
+   * Full mode: the cached Node a request's node object stands for, when they schedule alike; such
+   * a node is taken as the cached one, without validating it again.
+   */
+  knownNode?: (name: string, raw: Obj) => Node | undefined;
 }
 
 /** Checks and defaults the request's Pod as the loader does for a pod in a file. */
@@ -82,7 +87,7 @@ export interface ExtenderArgs {
   nodeNames: string[] | null;
 }
 
-function readNodeList(v: unknown): { head: Obj; nodes: RequestNode[] } {
+function readNodeList(v: unknown, opts: ReadOptions): { head: Obj; nodes: RequestNode[] } {
   const list = requireObject(v, 'Nodes');
   const items = field(list, 'items');
   const head: Obj = {};
@@ -95,6 +100,10 @@ function readNodeList(v: unknown): { head: Obj; nodes: RequestNode[] } {
     const meta = raw.metadata;
     const name = isObj(meta) ? meta.name : undefined;
     if (typeof name !== 'string' || name === '') throw badRequest(`${path}.metadata.name`, 'a node needs a name');
+    // A node standing for a cached one keeps its nulls (the comparison reads them as absent); the
+    // filter verb drops them from the nodes it echoes.
+    const known = opts.knownNode?.(name, raw);
+    if (known) return { name, raw, node: known };
     dropNulls(raw);
     const { value, problems } = validateNode(raw, path, REQUEST_BODY);
     if (problems.length > 0 || !value)
@@ -118,7 +127,7 @@ export function readExtenderArgs(body: unknown, opts: ReadOptions = {}): Extende
   const obj = requireObject(body, 'body (ExtenderArgs)');
   const pod = readPod(field(obj, 'Pod'), opts);
   const nodesField = field(obj, 'Nodes');
-  const list = nodesField === undefined || nodesField === null ? null : readNodeList(nodesField);
+  const list = nodesField === undefined || nodesField === null ? null : readNodeList(nodesField, opts);
   return {
     pod,
     nodes: list ? list.nodes : null,

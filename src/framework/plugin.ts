@@ -56,6 +56,8 @@ export interface Plugin<F = unknown, S = unknown> {
    * node depend only on that node's own state (labels, taints, allocatable, the requests and ports
    * of its pods) and on the set of nodes. The engine then reuses per-node results until the node
    * changes. Plugins that look at other nodes' pods (spreading, inter-pod affinity) leave it out.
+   * Such a plugin's PreScore must not depend on the feasible list (the replay runs it before the
+   * feasible nodes are known), and normalising all-zero raw scores must give every node one score.
    */
   nodeLocalKey?(cycle: Cycle): string;
 

@@ -178,6 +178,7 @@ export class Simulator implements ControllerHost {
       tieBreak: 'random',
       seed: options.seed,
       explain: false,
+      choiceOnly: true,
     });
     this.queue = new SchedulingQueue(options.queue ?? DEFAULT_QUEUE_OPTIONS);
     this.recorder = new Recorder(cluster.nodes, options.timeseries ?? null);

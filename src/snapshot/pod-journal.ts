@@ -2,8 +2,9 @@
 // (pod, node, +1 bound / −1 removed) entries, one per snapshot, filled lazily. On each sync after the
 // snapshot's `version` moved: if only binds and added nodes happened (the version moved by exactly
 // the new slots plus the new nodes), it reads the new slots of the append-only pod table; otherwise
-// it compares every node's `nodeGeneration` with the one it last saw (O(nodes) integer compares)
-// and diffs only the changed nodes' pod lists against its own copy.
+// it compares the `nodeGeneration` of the nodes the snapshot's NodeChangeLog names since (or of
+// every node, when the log no longer reaches back that far) with the one it last saw, and diffs
+// only the changed nodes' pod lists against its own copy.
 // Readers (incremental caches) remember a position and apply the entries past it; the journal keeps
 // a bounded window, and a reader that fell behind it rebuilds from the snapshot instead.
 import type { PodInfo } from './pod-info.js';
@@ -37,6 +38,8 @@ export class PodJournal {
   private seenSlots: number;
   private seenGeneration: Uint32Array;
   private seenNodes: number;
+  /** Position in the snapshot's NodeChangeLog when last synced. */
+  private seenChange: number;
   /** Per node: the pods it held when last synced. */
   private readonly onNode: PodInfo[][] = [];
   private readonly scratch = new Set<PodInfo>();
@@ -46,6 +49,7 @@ export class PodJournal {
     this.seenVersion = snap.version;
     this.seenSlots = snap.pods.length;
     this.seenNodes = snap.nodeCount;
+    this.seenChange = snap.nodeChanges.end;
     this.seenGeneration = snap.nodeGeneration.slice(0, Math.max(16, snap.nodeCount));
     for (let n = 0; n < snap.nodeCount; n++) this.onNode.push(snap.podsOnNode[n].slice());
   }
@@ -89,9 +93,17 @@ export class PodJournal {
       }
     } else {
       const old = Math.min(this.seenNodes, count);
-      for (let n = 0; n < old; n++) if (gen[n] !== seen[n]) this.diff(n);
+      const log = snap.nodeChanges;
+      if (this.seenChange >= log.base) {
+        // Only the nodes the change log names can differ.
+        for (let at = this.seenChange; at < log.end; at++) {
+          const n = log.at(at);
+          if (n < old && gen[n] !== seen[n]) this.diff(n);
+        }
+      } else for (let n = 0; n < old; n++) if (gen[n] !== seen[n]) this.diff(n);
       for (let n = old; n < count; n++) this.diff(n);
     }
+    this.seenChange = snap.nodeChanges.end;
     this.seenNodes = count;
     if (this.pods.length > MAX_ENTRIES) this.trim(this.pods.length >> 1);
   }

@@ -10,6 +10,7 @@
 import { parseQuantity } from '../api/quantity.js';
 import type { ClusterSnapshot, Labels, Node, Pod, TaintEffect } from '../api/types.js';
 import { ABSENT, Interner } from './interner.js';
+import { NodeChangeLog } from './node-change-log.js';
 import { type HostPort, makePodInfo, type PodInfo } from './pod-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './pod-requests.js';
 import { internLabels } from './selector.js';
@@ -124,6 +125,11 @@ export class Snapshot {
   version = 0;
   /** Per node: bumped whenever a pod is bound to or removed from it, so caches can recount only that node. */
   nodeGeneration = sharedU32(0);
+  /**
+   * Every nodeGeneration bump, in order. Kept per copy (not shared): a worker's copy notes the
+   * changes as it replays them, so its journals re-read the same nodes the main thread's do.
+   */
+  readonly nodeChanges = new NodeChangeLog();
 
   private readonly valueIntCache: number[] = [];
   private readonly extensions = new Map<string, SnapshotExtension>();
@@ -451,6 +457,7 @@ export class Snapshot {
       this.unschedulable[node] = unschedulable ? 1 : 0;
       this.nodeGeneration[node]++;
     }
+    this.nodeChanges.note(node);
     this.version++;
     this.observer?.cordoned(node, unschedulable);
   }
@@ -492,6 +499,7 @@ export class Snapshot {
       this.podCount[node] += sign;
       this.nodeGeneration[node]++;
     }
+    this.nodeChanges.note(node);
     const ports = this.usedPorts[node];
     for (const p of info.hostPorts) {
       if (sign > 0) ports.push(p);

@@ -1,0 +1,300 @@
+// A short way through a scheduling cycle for callers that only need the chosen node (the replay).
+// It applies when every filter that runs for the pod is node-local, every score plugin that runs is
+// node-local, and every node is scored (no sampling, no node list, no PreFilter narrowing). Then:
+//  - a ChoiceTree per node-local cache entry, kept current from the snapshot's node change log, holds
+//    each node's filter outcome and Σ weight × score of the plugins that need no normalisation;
+//  - a plugin that normalises adds the same score to every node when all its raw scores are 0 (no
+//    preferred taints, no preferred node affinity), so it shifts the totals by a constant;
+//  - the choice is the tree's top, the random tie-break a reservoir draw (Rng.reservoirPick) mapped
+//    to the k-th tie in walk order: O(log nodes) instead of passes over every node.
+// When a normalising plugin has raw scores other than 0, a few loops over the cache do the same.
+// The decision equals the full cycle's, including the generator's state afterwards. Anything else
+// returns null before touching the generator, and the caller runs the full cycle.
+//
+// PreScore runs before the feasible nodes are known, with an empty list: node-local plugins' scores
+// depend on the node alone, and the other plugins must answer SKIP for this path to apply (when one
+// does not, the full cycle runs PreScore again with the real list).
+import type { Cycle, Plugin } from '../framework/plugin.js';
+import { MAX_NODE_SCORE } from '../framework/plugin.js';
+import type { Profile } from '../framework/profile.js';
+import { SKIP, SUCCESS } from '../framework/status.js';
+import { ChoiceTree } from './choice-tree.js';
+import type { CacheEntry } from './node-local-cache.js';
+import type { PodResult } from './result.js';
+import type { Rng } from './rng.js';
+import type { TieBreak } from './scheduler.js';
+
+export interface CachedChoiceInput {
+  cycle: Cycle;
+  profile: Profile;
+  entry: CacheEntry;
+  /** The node-local filters that run for the pod, and their PreFilter states. */
+  filters: readonly Plugin[];
+  filterStates: readonly unknown[];
+  /** Per profile.score entry: its slot in the cache entry, or -1. */
+  scoreSlot: readonly number[];
+  /** Where the walk over the nodes starts. */
+  start: number;
+  rng: Rng;
+  tieBreak: TieBreak;
+}
+
+/** Reusable per-scheduler buffers and the trees of the cache entries. */
+export class ChoiceScratch {
+  /** A one-node list for evaluating a single node. */
+  readonly one = new Int32Array(1);
+  readonly codes = new Uint8Array(1);
+  readonly fresh = new Float64Array(1);
+  feasible = new Int32Array(0);
+  scores = new Float64Array(0);
+  totals = new Float64Array(0);
+  private readonly trees = new WeakMap<CacheEntry, ChoiceTree>();
+  /** Per node: the catch-up stamp that last evaluated it. */
+  seen = new Uint32Array(0);
+  private stamp = 0;
+
+  nextStamp(n: number): number {
+    if (this.seen.length < n || this.stamp === 0xffffffff) {
+      this.seen = new Uint32Array(Math.max(n, this.seen.length));
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  fit(n: number): void {
+    if (this.feasible.length >= n) return;
+    this.feasible = new Int32Array(n);
+    this.scores = new Float64Array(n);
+    this.totals = new Float64Array(n);
+  }
+
+  tree(entry: CacheEntry, n: number): ChoiceTree {
+    let t = this.trees.get(entry);
+    if (!t || t.nodeCount !== n) {
+      t = new ChoiceTree(n, entry.raw.length);
+      this.trees.set(entry, t);
+    }
+    return t;
+  }
+}
+
+const NO_NODES = new Int32Array(0);
+
+/** The plugins that score this pod, split by whether they normalise. */
+interface Scoring {
+  /** Plugins summed into the cached partial total, with their weights and states, in profile order. */
+  summed: { plugin: Plugin; weight: number; state: unknown }[];
+  /** Normalising plugins, with their weights, states and cache slots, in profile order. */
+  normalised: { plugin: Plugin; weight: number; state: unknown; slot: number }[];
+}
+
+/** The chosen node's result, or null when the cycle needs the full path. */
+export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): PodResult | null {
+  const snap = input.cycle.snapshot;
+  const n = snap.nodeCount;
+  if (n < 2) return null;
+  scratch.fit(n);
+  const scoring = preScore(input);
+  if (!scoring) return null;
+
+  const tree = scratch.tree(input.entry, n);
+  catchUp(input, scoring, tree, scratch);
+  // No feasible node (its message needs every rejection) or one (chosen without scoring): full path.
+  if (tree.passCount < 2) return null;
+
+  let constant = 0;
+  for (const { plugin, weight, state, slot } of scoring.normalised) {
+    if (tree.nonZero[slot] > 0) return walkChoice(input, scoring, scratch, tree.passCount);
+    scratch.scores[0] = 0;
+    scratch.one[0] = tree.kthTie(1);
+    plugin.normalizeScore!(input.cycle, state, scratch.one, scratch.scores.subarray(0, 1));
+    constant += checked(plugin, scratch.scores[0]) * weight;
+  }
+
+  // Ties in walk order: nodes start..n-1, then 0..start-1.
+  const ties = tree.ties;
+  let chosen: number;
+  if (input.tieBreak === 'first') chosen = tree.kthTie(1);
+  else {
+    const pick = input.rng.reservoirPick(ties);
+    const before = tree.tiesBefore(input.start);
+    const fromStart = ties - before;
+    chosen = pick <= fromStart ? tree.kthTie(before + pick) : tree.kthTie(pick - fromStart);
+  }
+  return chosenResult(input, chosen, tree.passCount, tree.max + constant);
+}
+
+/** Runs PreScore; null when a plugin outside the cache scores this pod. */
+function preScore(input: CachedChoiceInput): Scoring | null {
+  const { cycle, profile } = input;
+  const states = new Map<Plugin, unknown>();
+  const skipped = new Set<Plugin>();
+  const run = (plugin: Plugin) => {
+    const r = plugin.preScore!(cycle, NO_NODES);
+    if (r.code === SKIP) skipped.add(plugin);
+    else states.set(plugin, r.state);
+  };
+  for (const plugin of profile.preScore) run(plugin);
+  const scorePlugins = profile.score;
+  for (const { plugin } of scorePlugins) {
+    if (states.has(plugin) || skipped.has(plugin) || !plugin.preScore || profile.preScore.includes(plugin)) continue;
+    run(plugin);
+  }
+  const scoring: Scoring = { summed: [], normalised: [] };
+  for (let j = 0; j < scorePlugins.length; j++) {
+    const { plugin, weight } = scorePlugins[j];
+    if (skipped.has(plugin)) continue;
+    const slot = input.scoreSlot[j];
+    if (slot < 0) return null;
+    const state = states.get(plugin);
+    if (plugin.normalizeScore) scoring.normalised.push({ plugin, weight, state, slot });
+    else scoring.summed.push({ plugin, weight, state });
+  }
+  return scoring;
+}
+
+/** Brings the tree up to the snapshot: the nodes changed since it last looked, or every node. */
+function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, scratch: ChoiceScratch): void {
+  const log = input.cycle.snapshot.nodeChanges;
+  if (tree.position < log.base) {
+    for (let node = 0; node < tree.nodeCount; node++) refreshNode(input, scoring, tree, scratch, node);
+  } else {
+    // A node changed several times since is evaluated once.
+    const stamp = scratch.nextStamp(tree.nodeCount);
+    const seen = scratch.seen;
+    for (let at = tree.position; at < log.end; at++) {
+      const node = log.at(at);
+      if (seen[node] === stamp) continue;
+      seen[node] = stamp;
+      refreshNode(input, scoring, tree, scratch, node);
+    }
+  }
+  tree.position = log.end;
+}
+
+/** Re-evaluates one node through the cached filters and scores, into the cache entry and the tree. */
+function refreshNode(
+  input: CachedChoiceInput,
+  scoring: Scoring,
+  tree: ChoiceTree,
+  scratch: ChoiceScratch,
+  node: number,
+): void {
+  const { cycle, entry } = input;
+  const stamp = cycle.snapshot.nodeGeneration[node] + 1;
+  const one = scratch.one;
+  const codes = scratch.codes;
+  const fresh = scratch.fresh;
+  one[0] = node;
+  let pass = true;
+  for (let c = 0; c < input.filters.length && pass; c++) {
+    const plugin = input.filters[c];
+    const state = input.filterStates[c];
+    if (plugin.filterBatch) plugin.filterBatch(cycle, state, one, 1, codes);
+    else codes[0] = plugin.filter!(cycle, state, node);
+    pass = codes[0] === SUCCESS;
+  }
+  entry.pass[node] = pass ? 1 : 0;
+  entry.filterStamp[node] = stamp;
+  let sum = 0;
+  if (pass) {
+    one[0] = node;
+    for (const { plugin, weight, state } of scoring.summed) {
+      rawScores(cycle, plugin, state, one, 1, fresh);
+      sum += checked(plugin, fresh[0]) * weight;
+    }
+    entry.partial[node] = sum;
+    entry.partialStamp[node] = stamp;
+  }
+  for (const { plugin, state, slot } of scoring.normalised) {
+    let raw = 0;
+    if (pass) {
+      rawScores(cycle, plugin, state, one, 1, fresh);
+      raw = fresh[0];
+      entry.raw[slot][node] = raw;
+      entry.scoreStamp[slot][node] = stamp;
+    }
+    tree.setNonZero(slot, node, raw !== 0);
+  }
+  tree.set(node, pass, sum);
+}
+
+/**
+ * The choice with normalisation over the feasible nodes: totals in walk order from the cache (which
+ * the tree's catch-up has just made current), normalised, and the top chosen as the full cycle does.
+ */
+function walkChoice(input: CachedChoiceInput, scoring: Scoring, scratch: ChoiceScratch, found: number): PodResult {
+  const { cycle, entry } = input;
+  const n = cycle.snapshot.nodeCount;
+  const feasible = scratch.feasible.subarray(0, found);
+  const totals = scratch.totals;
+  const pass = entry.pass;
+  const partial = entry.partial;
+  let k = 0;
+  for (let node = input.start, i = 0; i < n; i++, node = node + 1 === n ? 0 : node + 1) {
+    if (pass[node]) {
+      feasible[k] = node;
+      totals[k++] = partial[node];
+    }
+  }
+  const scores = scratch.scores.subarray(0, found);
+  for (const { plugin, weight, state, slot } of scoring.normalised) {
+    const raw = entry.raw[slot];
+    for (let i = 0; i < found; i++) scores[i] = raw[feasible[i]];
+    plugin.normalizeScore!(cycle, state, feasible, scores);
+    for (let i = 0; i < found; i++) totals[i] += checked(plugin, scores[i]) * weight;
+  }
+  let max = Number.NEGATIVE_INFINITY;
+  let ties = 0;
+  for (let i = 0; i < found; i++) {
+    const t = totals[i];
+    if (t > max) {
+      max = t;
+      ties = 1;
+    } else if (t === max) ties++;
+  }
+  let chosen = -1;
+  if (input.tieBreak === 'first') {
+    for (let i = 0; i < found; i++) if (totals[i] === max && (chosen < 0 || feasible[i] < chosen)) chosen = feasible[i];
+  } else {
+    const pick = input.rng.reservoirPick(ties);
+    for (let i = 0, seen = 0; i < found; i++) {
+      if (totals[i] === max && ++seen === pick) {
+        chosen = feasible[i];
+        break;
+      }
+    }
+  }
+  return chosenResult(input, chosen, found, max);
+}
+
+function chosenResult(input: CachedChoiceInput, chosen: number, found: number, maxTotal: number): PodResult {
+  const chosenNode = input.cycle.snapshot.nodeNames[chosen];
+  return {
+    pod: input.cycle.pod.key,
+    preFilter: { code: 'Success' },
+    feasibleNodes: [],
+    feasibleCount: found,
+    filterFailures: {},
+    bestNodes: [chosenNode],
+    chosenNode,
+    maxTotal,
+  };
+}
+
+function rawScores(
+  cycle: Cycle,
+  plugin: Plugin,
+  state: unknown,
+  nodes: Int32Array,
+  count: number,
+  out: Float64Array,
+): void {
+  if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, nodes, count, out);
+  else for (let i = 0; i < count; i++) out[i] = plugin.score!(cycle, state, nodes[i]);
+}
+
+function checked(plugin: Plugin, s: number): number {
+  if (s < 0 || s > MAX_NODE_SCORE) throw new Error(`plugin ${plugin.name} returned score ${s}, outside 0..100`);
+  return s;
+}

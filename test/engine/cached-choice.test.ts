@@ -1,0 +1,142 @@
+// The replay's short cycle (cachedChoice, SchedulerOptions.choiceOnly) against the full cycle.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { builtinRegistry, DEFAULT_MULTI_POINT } from '../../plugins/index.js';
+import type { Node, Pod, Taint } from '../../src/api/types.js';
+import { ChoiceTree } from '../../src/engine/choice-tree.js';
+import { Rng } from '../../src/engine/rng.js';
+import { Scheduler, type TieBreak } from '../../src/engine/scheduler.js';
+import { buildProfiles } from '../../src/framework/profile.js';
+import { Snapshot } from '../../src/snapshot/snapshot.js';
+import { makeCluster } from '../helpers/cluster.js';
+
+const profile = buildProfiles(undefined, { registry: builtinRegistry(), defaults: DEFAULT_MULTI_POINT }).profiles[0];
+
+const taintArb: fc.Arbitrary<Taint> = fc.record({
+  key: fc.constantFrom('dedicated', 'spot'),
+  value: fc.constantFrom('a', 'b'),
+  effect: fc.constantFrom('NoSchedule', 'PreferNoSchedule'),
+});
+
+const nodesArb: fc.Arbitrary<Node[]> = fc
+  .array(
+    fc.record({
+      cpu: fc.integer({ min: 1, max: 8 }),
+      memGi: fc.integer({ min: 1, max: 16 }),
+      taints: fc.array(taintArb, { maxLength: 1 }),
+    }),
+    { minLength: 1, maxLength: 12 },
+  )
+  .map((list) =>
+    list.map((n, i) => ({
+      metadata: { name: `node-${i}`, labels: { 'kubernetes.io/hostname': `node-${i}` } },
+      spec: { taints: n.taints },
+      status: { allocatable: { cpu: String(n.cpu), memory: `${n.memGi}Gi`, pods: '10' } },
+    })),
+  );
+
+const podsArb: fc.Arbitrary<Pod[]> = fc
+  .array(
+    fc.record({
+      cpuMilli: fc.constantFrom(0, 100, 500, 1000, 3000),
+      memMi: fc.constantFrom(0, 256, 1024, 4096),
+      tolerate: fc.boolean(),
+      remove: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 40 },
+  )
+  .map((list) =>
+    list.map((p, i) => ({
+      metadata: {
+        name: `pod-${i}`,
+        namespace: 'default',
+        annotations: (p.remove ? { remove: 'yes' } : {}) as Record<string, string>,
+      },
+      spec: {
+        containers: [{ name: 'c', resources: { requests: { cpu: `${p.cpuMilli}m`, memory: `${p.memMi}Mi` } } }],
+        tolerations: p.tolerate ? [{ key: 'spot', operator: 'Exists' as const }] : [],
+      },
+    })),
+  );
+
+/** Schedules the pods in order (cordoning a node now and then), binding each chosen one and unbinding every pod marked `remove`. */
+function decisions(nodes: Node[], pods: Pod[], choiceOnly: boolean, tieBreak: TieBreak, seed: number): string[] {
+  const snap = new Snapshot(makeCluster({ nodes }));
+  const s = new Scheduler(profile, snap, { tieBreak, seed, explain: false, choiceOnly });
+  const out: string[] = [];
+  let previous: ReturnType<Snapshot['podInfo']> | null = null;
+  for (const [i, pod] of pods.entries()) {
+    const info = snap.podInfo(pod);
+    // A cycle over a node list (as preemption runs) moves where the next walk starts.
+    if (i % 3 === 0) s.scheduleOne(info, Int32Array.of(i % nodes.length));
+    const r = s.scheduleOne(info);
+    out.push(`${r.chosenNode ?? '-'} ${r.maxTotal ?? ''} ${r.feasibleCount}`);
+    if (r.chosenNode === undefined) continue;
+    snap.bind(info, snap.nodeIndex.get(r.chosenNode)!);
+    if (previous && pod.metadata.annotations?.remove) snap.unbind(previous);
+    if (i % 7 === 6) snap.setUnschedulable(i % nodes.length, i % 2 === 0);
+    previous = info;
+  }
+  return out;
+}
+
+describe('cachedChoice', () => {
+  test('choiceOnly picks the same node, top total and feasible count as the full cycle, in both tie-break modes', () => {
+    fc.assert(
+      fc.property(
+        nodesArb,
+        podsArb,
+        fc.nat(),
+        fc.constantFrom<TieBreak>('random', 'first'),
+        (nodes, pods, seed, tb) => {
+          assert.deepEqual(decisions(nodes, pods, true, tb, seed), decisions(nodes, pods, false, tb, seed));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('ChoiceTree: the top, its tie count, ties below a position and the k-th tie equal a scan of the leaves', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ node: fc.nat(40), pass: fc.boolean(), value: fc.integer({ min: 0, max: 4 }) }), {
+          maxLength: 80,
+        }),
+        fc.integer({ min: 1, max: 41 }),
+        (updates, n) => {
+          const tree = new ChoiceTree(n, 0);
+          const leaves: number[] = new Array(n).fill(Number.NEGATIVE_INFINITY);
+          for (const u of updates) {
+            const node = u.node % n;
+            tree.set(node, u.pass, u.value);
+            leaves[node] = u.pass ? u.value : Number.NEGATIVE_INFINITY;
+          }
+          const max = Math.max(...leaves);
+          assert.equal(tree.passCount, leaves.filter((v) => v !== Number.NEGATIVE_INFINITY).length);
+          if (max === Number.NEGATIVE_INFINITY) return;
+          const tops = leaves.flatMap((v, i) => (v === max ? [i] : []));
+          assert.equal(tree.max, max);
+          assert.equal(tree.ties, tops.length);
+          for (let pos = 0; pos <= n; pos++) assert.equal(tree.tiesBefore(pos), tops.filter((i) => i < pos).length);
+          for (const [k, node] of tops.entries()) assert.equal(tree.kthTie(k + 1), node);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('Rng.reservoirPick gives the same pick and leaves the same state as k reservoir draws', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 3000 }), (seed, k) => {
+        const a = new Rng(seed);
+        let pick = 0;
+        for (let j = 1; j <= k; j++) if (a.int(j) === 0) pick = j;
+        const b = new Rng(seed);
+        assert.equal(b.reservoirPick(k), pick);
+        assert.equal(b.next(), a.next());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
