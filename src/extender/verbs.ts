@@ -12,6 +12,7 @@ import { Snapshot } from '../snapshot/snapshot.js';
 import type { Binder } from './api-binder.js';
 import { type NodeCache, nodeFingerprint } from './cache.js';
 import type { Deadline } from './errors.js';
+import type { PoolEvaluator } from './pool-evaluator.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
 import {
   type BindingResult,
@@ -66,6 +67,8 @@ export interface ExtenderOptions {
   recentPods?: number;
   /** When berth is the binder: creates the Binding through the API server before recording it. */
   binder?: Binder;
+  /** Filter and prioritize through a worker pool (`--executor pool`) where it serves the request. */
+  pool?: PoolEvaluator;
 }
 
 export class Extender {
@@ -76,10 +79,12 @@ export class Extender {
   private lastRequestNodes = new Map<string, Node>();
 
   readonly binder: Binder | undefined;
+  readonly pool: PoolEvaluator | undefined;
 
   constructor(options: ExtenderOptions) {
     this.cache = options.cache;
     this.binder = options.binder;
+    this.pool = options.pool;
     this.recentLimit = options.recentPods ?? 10_000;
   }
 
@@ -196,16 +201,37 @@ export class Extender {
     return { ...explained, feasibleNodes: [...passed].map((n) => names[n]) };
   }
 
+  /** filterExplained with both passes shared with the worker pool. */
+  private async filterPooled(view: View, pool: PoolEvaluator, deadline: Deadline): Promise<PodResult> {
+    const scheduler = view.filterScheduler;
+    const fast = await pool.scheduleOne(scheduler, view.pod, view.only, false, deadline);
+    deadline.check('running the filter plugins');
+    const passed = new Set(fast.nodeIndices ?? []);
+    const names = scheduler.snapshot.nodeNames;
+    if (passed.size === view.only.length) return { ...fast, feasibleNodes: Array.from(view.only, (n) => names[n]) };
+    const failed = view.only.filter((n) => !passed.has(n));
+    const explained = await pool.scheduleOne(scheduler, view.pod, failed, true, deadline);
+    deadline.check('running the filter and score plugins');
+    return { ...explained, feasibleNodes: [...passed].map((n) => names[n]) };
+  }
+
   private run(scheduler: Scheduler, view: View, deadline: Deadline): PodResult {
     const result = scheduler.scheduleOne(view.pod, view.only);
     deadline.check('running the filter and score plugins');
     return result;
   }
 
-  filter(body: unknown, deadline: Deadline): FilterResult {
+  filter(body: unknown, deadline: Deadline): FilterResult | Promise<FilterResult> {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
+    if (this.pool?.serves(view.filterScheduler, view.only.length)) {
+      return this.filterPooled(view, this.pool, deadline).then((result) => this.filterReply(args, view, result));
+    }
     const result = view.only.length > 0 ? this.filterExplained(view, deadline) : undefined;
+    return this.filterReply(args, view, result);
+  }
+
+  private filterReply(args: ExtenderArgs, view: View, result: PodResult | undefined): FilterResult {
     const feasible = new Set(result?.feasibleNodes);
     const passing: string[] = [];
     const failed: Record<string, string> = {};
@@ -239,11 +265,20 @@ export class Extender {
     };
   }
 
-  prioritize(body: unknown, deadline: Deadline): HostPriority[] {
+  prioritize(body: unknown, deadline: Deadline): HostPriority[] | Promise<HostPriority[]> {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
+    if (this.pool?.serves(view.scheduler, view.only.length)) {
+      return this.pool
+        .scheduleOne(view.scheduler, view.pod, view.only, false, deadline)
+        .then((result) => this.priorities(view, result, deadline));
+    }
     // Totals only: the per-plugin explanation would cost more than the scoring itself.
     const result = view.only.length > 0 ? view.scheduler.scheduleOne(view.pod, view.only, false) : undefined;
+    return this.priorities(view, result, deadline);
+  }
+
+  private priorities(view: View, result: PodResult | undefined, deadline: Deadline): HostPriority[] {
     deadline.check('running the filter and score plugins');
     const score = new Map<string, number>();
     const names = view.scheduler.snapshot.nodeNames;
