@@ -9,11 +9,12 @@
 // deadline; on any failure the whole pool and session are discarded (a stuck worker is terminated
 // with them) and the request is answered with an error. The next request starts a fresh pool and
 // replays the snapshot to it, so no worker is left with half a replica.
+
+import type { RemoteReply, RemoteRequest } from '../engine/cycle-steps.js';
 import { type ExecutorChoice, usesPool } from '../engine/executor.js';
 import type { ProfileSpec, ResultBuffers, TaskReply } from '../engine/pool/messages.js';
 import type { WorkerPool } from '../engine/pool/pool.js';
 import type { PoolSession } from '../engine/pool/session.js';
-import type { RemoteReply, RemoteRequest } from '../engine/cycle-steps.js';
 import type { PodResult } from '../engine/result.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
@@ -53,6 +54,8 @@ export class PoolEvaluator {
   private sessionModule: typeof import('../engine/pool/session.js') | undefined;
   /** Workers that died or were stopped (crashed, exited, stuck past a deadline) and replaced. */
   restarts = 0;
+  /** Cycles whose filter or score passes went to the pool. */
+  pooledCycles = 0;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -113,6 +116,7 @@ export class PoolEvaluator {
     let step = steps.next();
     if (step.done) return step.value;
     const run = this.current(scheduler);
+    this.pooledCycles++;
     const podId = run.session.podId(pod);
     const cycle = run.cycles++;
     while (!step.done) step = steps.next(await this.answer(run, scheduler, step.value, podId, cycle, only, deadline));
