@@ -56,7 +56,8 @@ export class PoolEvaluator {
   restarts = 0;
   /** Cycles whose filter or score passes went to the pool. */
   pooledCycles = 0;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Settles when the last verb queued so far has finished. */
+  private inFlight: Promise<void> | undefined;
   private closed = false;
 
   constructor(options: PoolEvaluatorOptions) {
@@ -94,14 +95,32 @@ export class PoolEvaluator {
   /**
    * Runs `fn` after every verb queued before it: a pool evaluation reads the snapshot from several
    * threads while its cycle waits, so nothing may change the snapshot or reenter a scheduler then.
+   * With nothing in flight `fn` runs at once (a verb served inline stays synchronous).
    */
-  exclusive<T>(fn: () => T | Promise<T>, deadline: Deadline): Promise<T> {
-    const result = this.tail.then(() => {
+  exclusive<T>(fn: () => T | Promise<T>, deadline: Deadline): T | Promise<T> {
+    if (!this.inFlight) {
+      const out = fn();
+      if (out instanceof Promise) this.track(out);
+      return out;
+    }
+    const result = this.inFlight.then(() => {
       deadline.check('waiting for the request before it');
       return fn();
     });
-    this.tail = result.catch(() => {});
+    this.track(result);
     return result;
+  }
+
+  private track(work: Promise<unknown>): void {
+    const done: Promise<void> = work.then(
+      () => this.settled(done),
+      () => this.settled(done),
+    );
+    this.inFlight = done;
+  }
+
+  private settled(done: Promise<void>): void {
+    if (this.inFlight === done) this.inFlight = undefined;
   }
 
   /** The scheduler's cycle for `pod` over `only`, its filter and score passes shared with the pool. */
