@@ -212,10 +212,17 @@ export class PoolEvaluator {
       );
     }
     const mine = Math.floor(total / parts);
-    if (request.kind === 'filter') {
-      scheduler.filterPositions(request.prepared, request.start, 0, mine, b.plugin, b.code);
-    } else {
-      scheduler.scorePositions(request.prepared, b.feasible.subarray(0, total), 0, mine, b.raw, b.partial);
+    try {
+      if (request.kind === 'filter') {
+        scheduler.filterPositions(request.prepared, request.start, 0, mine, b.plugin, b.code);
+      } else {
+        scheduler.scorePositions(request.prepared, b.feasible.subarray(0, total), 0, mine, b.raw, b.partial);
+      }
+    } catch (err) {
+      // A plugin failing on this thread fails the request as it would inline; the workers' share
+      // finishes unobserved (their replicas stay consistent: they only ever apply ops in order).
+      for (const r of runs) r.catch(() => {});
+      throw err;
     }
     for (const reply of await this.settle(run, runs, deadline)) run.session.acknowledge(reply);
     return request.kind === 'filter'
