@@ -42,12 +42,17 @@ export interface PoolEvaluatorOptions {
   /** How workers rebuild the served profile (configuration, profile name, --plugin modules). */
   profile: ProfileSpec;
   choice: ExecutorChoice;
+  /** The operation log's bound, instead of the one from the snapshot's size (tests lower it). */
+  maxOps?: number;
 }
 
 export class PoolEvaluator {
   private readonly cache: NodeCache;
   private readonly spec: ProfileSpec;
   readonly choice: ExecutorChoice;
+  private readonly maxOps: number | undefined;
+  /** Sessions started (a new snapshot, a rebuilt operation log, or a fresh pool). */
+  sessions = 0;
   private run: Run | undefined;
   /** The pool's module (and piscina), loaded on first use. */
   private module: typeof import('../engine/pool/pool.js') | undefined;
@@ -64,6 +69,7 @@ export class PoolEvaluator {
     this.cache = options.cache;
     this.spec = options.profile;
     this.choice = options.choice;
+    this.maxOps = options.maxOps;
   }
 
   /** Loads the pool modules and starts the workers, so the first request does not pay for it. */
@@ -156,7 +162,7 @@ export class PoolEvaluator {
   private current(scheduler: Scheduler): Run {
     const snap = scheduler.snapshot;
     let run = this.run;
-    const bound = Math.max(MIN_OPS_BOUND, MAX_OPS_PER_OBJECT * (snap.nodeCount + snap.podByKey.size));
+    const bound = this.maxOps ?? Math.max(MIN_OPS_BOUND, MAX_OPS_PER_OBJECT * (snap.nodeCount + snap.podByKey.size));
     if (run && (run.session.snapshot !== snap || run.session.length > bound)) {
       run.session.detach();
       run = { ...run, session: this.newSession(scheduler), buffers: resultBuffers(0, 0), cycles: 0 };
@@ -171,6 +177,7 @@ export class PoolEvaluator {
   }
 
   private newSession(scheduler: Scheduler): PoolSession {
+    this.sessions++;
     return new this.sessionModule!.PoolSession(scheduler.snapshot, this.spec);
   }
 

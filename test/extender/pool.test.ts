@@ -6,10 +6,26 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { builtinRegistry } from '../../plugins/index.js';
 import type { KubeSchedulerConfiguration } from '../../src/api/types.js';
+import { NodeCache } from '../../src/extender/cache.js';
+import { Deadline } from '../../src/extender/errors.js';
+import { PoolEvaluator } from '../../src/extender/pool-evaluator.js';
 import type { RunningExtender } from '../../src/extender/start.js';
+import { Extender } from '../../src/extender/verbs.js';
 import { chooseProfile } from '../../src/framework/config-file.js';
 import { LABEL } from '../fixtures/plugins/crash-on-label.js';
-import { apiNode, apiPod, cacheArgs, clusterOf, fullArgs, type Json, loadJson, post, send, start } from './helpers.js';
+import {
+  apiNode,
+  apiPod,
+  cacheArgs,
+  clusterOf,
+  fullArgs,
+  type Json,
+  loadJson,
+  post,
+  profile,
+  send,
+  start,
+} from './helpers.js';
 
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 
@@ -205,6 +221,13 @@ describe('a worker that dies or hangs mid-request', () => {
     assert.deepEqual((await healthy('prioritize')).json, before);
   });
 
+  test('a plugin throwing in a worker: an Error reply naming it, then the next request succeeds', async () => {
+    const thrown = await post(ext.url, 'filter', cacheArgs(apiPod('thrower', { labels: { [LABEL]: 'throw' } }), names));
+    assert.equal(thrown.status, 503);
+    assert.match(String((thrown.json as Json).Error), /CrashOnLabel was told to throw/);
+    await healthy('filter');
+  });
+
   test('a stuck worker (endless loop): an Error reply at the deadline, then the next request succeeds', async () => {
     const stuck = await post(ext.url, 'filter', cacheArgs(apiPod('stuck', { labels: { [LABEL]: 'loop' } }), names));
     assert.equal(stuck.status, 503);
@@ -217,8 +240,46 @@ describe('a worker that dies or hangs mid-request', () => {
   test('/metrics counts the replaced workers and shows the queue depth', async () => {
     const m = await send(`${ext.url.replace('/scheduler', '')}/metrics`);
     const restarts = /berth_extender_pool_worker_restarts_total (\d+)/.exec(m.text);
-    assert.ok(restarts && Number(restarts[1]) >= 3, m.text);
+    assert.ok(restarts && Number(restarts[1]) >= 4, m.text);
     assert.match(m.text, /berth_extender_pool_queue_depth 0/);
-    assert.match(m.text, /berth_extender_errors_total\{verb="filter",code="WORKER_FAILED"\} 1/);
+    assert.match(m.text, /berth_extender_errors_total\{verb="filter",code="WORKER_FAILED"\} 2/);
   });
+});
+
+test('the operation log is rebuilt from the snapshot once it outgrows its bound, answers unchanged', async () => {
+  const { nodes, cluster: c } = cluster(6, 24);
+  const names = nodes.map((n) => (n.metadata as Json).name as string);
+  const extenderOver = async (pooled: boolean) => {
+    const cache = new NodeCache({ profile, tieBreak: 'first', seed: 1 });
+    cache.replace(await loadJson(c));
+    const choice = { executor: 'pool' as const, workers: 2 };
+    const pool = pooled ? new PoolEvaluator({ cache, choice, profile: { plugins: [] }, maxOps: 40 }) : undefined;
+    await pool?.start();
+    return { extender: new Extender({ cache, pool }), pool };
+  };
+  const single = await extenderOver(false);
+  const pooled = await extenderOver(true);
+  try {
+    for (let i = 0; i < 8; i++) {
+      const pod = apiPod(`grow-${i}`, { cpu: '500m', labels: { app: 'app-1' } });
+      const body = cacheArgs(pod, names);
+      const expected = await single.extender.filter(body, new Deadline(4000));
+      assert.deepEqual(await pooled.extender.filter(body, new Deadline(4000)), expected);
+      assert.deepEqual(
+        await pooled.extender.prioritize(body, new Deadline(4000)),
+        await single.extender.prioritize(body, new Deadline(4000)),
+      );
+      const bind = {
+        PodName: `grow-${i}`,
+        PodNamespace: 'default',
+        PodUID: `uid-default-grow-${i}`,
+        Node: expected.NodeNames![0],
+      };
+      single.extender.bind(bind);
+      pooled.extender.bind(bind);
+    }
+    assert.ok(pooled.pool!.sessions > 2, `sessions: ${pooled.pool!.sessions}`);
+  } finally {
+    await pooled.pool?.close();
+  }
 });
