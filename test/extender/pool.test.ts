@@ -2,6 +2,11 @@
 // thread (both modes, across binds and reloads), and a worker that dies or hangs mid-request costs
 // that request an error reply, not the server: the pool is replaced and the next request succeeds.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { builtinRegistry } from '../../plugins/index.js';
@@ -281,5 +286,66 @@ test('the operation log is rebuilt from the snapshot once it outgrows its bound,
     assert.ok(pooled.pool!.sessions > 2, `sessions: ${pooled.pool!.sessions}`);
   } finally {
     await pooled.pool?.close();
+  }
+});
+
+test('berth serve --executor pool --plugin: a worker killed by the plugin costs one request; the process stays up and exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-xpool-'));
+  const { cluster: c, nodes } = cluster(7, 10);
+  writeFileSync(join(dir, 'cluster.json'), JSON.stringify(c));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      apiVersion: 'kubescheduler.config.k8s.io/v1',
+      kind: 'KubeSchedulerConfiguration',
+      profiles: [{ plugins: { filter: { enabled: [{ name: 'CrashOnLabel' }] } } }],
+    }),
+  );
+  const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const plugin = fileURLToPath(new URL('../fixtures/plugins/crash-on-label.js', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--snapshot',
+      join(dir, 'cluster.json'),
+      '--config',
+      join(dir, 'config.json'),
+      '--plugin',
+      plugin,
+      '--executor',
+      'pool',
+      '--workers',
+      '2',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const lines = createInterface({ input: child.stdout! });
+    let url = '';
+    let loaded = false;
+    for await (const line of lines) {
+      const entry = JSON.parse(line) as Json;
+      if (entry.msg === 'extender listening') url = entry.url as string;
+      if (entry.msg === 'node cache loaded') loaded = true;
+      if (url && loaded) break;
+    }
+    child.stdout!.resume();
+    const names = nodes.map((n) => (n.metadata as Json).name as string);
+    const crash = await post(url, 'filter', cacheArgs(apiPod('doomed', { labels: { [LABEL]: 'exit' } }), names));
+    assert.equal(crash.headers['x-berth-error-code'], 'WORKER_FAILED');
+    const ok = await post(url, 'filter', cacheArgs(apiPod('fine', { cpu: '100m' }), names));
+    assert.equal(ok.status, 200, ok.text);
+    assert.ok(((ok.json as Json).NodeNames as string[]).length > 0);
+    assert.equal(child.exitCode, null);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 });
