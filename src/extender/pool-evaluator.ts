@@ -54,6 +54,8 @@ export class PoolEvaluator {
   /** Sessions started (a new snapshot, a rebuilt operation log, or a fresh pool). */
   sessions = 0;
   private run: Run | undefined;
+  /** A pool started when the last one was discarded, its workers booting before the next request. */
+  private spare: WorkerPool | undefined;
   /** The pool's module (and piscina), loaded on first use. */
   private module: typeof import('../engine/pool/pool.js') | undefined;
   private sessionModule: typeof import('../engine/pool/session.js') | undefined;
@@ -152,6 +154,8 @@ export class PoolEvaluator {
     this.closed = true;
     const run = this.run;
     this.run = undefined;
+    await this.spare?.close();
+    this.spare = undefined;
     if (run) {
       run.session.detach();
       await run.pool.close();
@@ -169,11 +173,16 @@ export class PoolEvaluator {
       this.run = run;
     }
     if (!run) {
-      const pool = new this.module!.WorkerPool(Math.max(1, this.choice.workers - 1));
+      const pool = this.spare ?? this.newPool();
+      this.spare = undefined;
       run = { pool, session: this.newSession(scheduler), buffers: resultBuffers(0, 0), cycles: 0 };
       this.run = run;
     }
     return run;
+  }
+
+  private newPool(): WorkerPool {
+    return new this.module!.WorkerPool(Math.max(1, this.choice.workers - 1));
   }
 
   private newSession(scheduler: Scheduler): PoolSession {
@@ -283,6 +292,7 @@ export class PoolEvaluator {
     this.restarts += lostWorkers;
     run.session.detach();
     run.pool.close().catch(() => {});
+    if (!this.closed) this.spare = this.newPool();
   }
 }
 

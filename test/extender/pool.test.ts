@@ -184,7 +184,7 @@ describe('a worker that dies or hangs mid-request', () => {
       profile: chooseProfile({ config, registry }),
       profileSpec: { config, plugins: [path] },
       executor: { executor: 'pool', workers: 2 },
-      deadlineMs: 1500,
+      deadlineMs: 3000,
     });
   });
   after(() => ext.shutdown(1000));
