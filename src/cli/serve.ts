@@ -34,6 +34,15 @@ export function register(program: Command): void {
       'be the binder: the bind verb creates the Binding through the API server (POST pods/NAME/binding)',
     )
     .addOption(
+      new Option(
+        '--executor <kind>',
+        'filter and prioritize on one thread, on the worker pool, or by offered node count (auto)',
+      )
+        .choices(['single', 'pool', 'auto'])
+        .default('auto'),
+    )
+    .option('--workers <n>', 'threads of work with the pool: the main thread and n - 1 pool threads', '2')
+    .addOption(
       new Option('--log-level <level>', 'JSON log level')
         .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
         .default('info'),
@@ -61,6 +70,8 @@ interface ServeOptions {
   kubeconfig?: string;
   context?: string;
   bind?: boolean;
+  executor: 'single' | 'pool' | 'auto';
+  workers: string;
 }
 
 function optionError(option: string, message: string): InputError {
@@ -119,7 +130,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     { readSchedulerConfig, chooseProfile },
     { builtinRegistry },
     { startExtender },
-    { parseSeed },
+    { parseSeed, parseWorkers },
+    { resolve },
   ] = await Promise.all([
     import('node:fs/promises'),
     import('pino'),
@@ -128,8 +140,10 @@ async function serve(opts: ServeOptions): Promise<void> {
     import('../../plugins/index.js'),
     import('../extender/start.js'),
     import('./options.js'),
+    import('node:path'),
   ]);
   const seed = parseSeed(opts.seed);
+  const workers = parseWorkers(opts.workers);
   const logger = pino({ level: opts.logLevel, base: { service: 'berth-extender' } });
   const registry = builtinRegistry();
   for (const path of opts.plugin ?? []) await registry.loadModule(path);
@@ -172,6 +186,13 @@ async function serve(opts: ServeOptions): Promise<void> {
     live: opts.live && api ? { client: api } : undefined,
     bindVia: opts.bind ? api : undefined,
     processMetrics: true,
+    executor: { executor: opts.executor, workers },
+    profileSpec: {
+      config,
+      configFile: opts.config,
+      profileName: opts.profile,
+      plugins: (opts.plugin ?? []).map((p) => resolve(p)),
+    },
   });
 
   let stopping = false;

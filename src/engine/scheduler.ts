@@ -129,10 +129,15 @@ export class Scheduler {
    * position, to be answered per position) and a score request (raw scores of the feasible nodes);
    * the driver answers each through next(). Everything else (PreFilter, PreScore, NormalizeScore,
    * totals, the tie-break) runs here, in the same order as scheduleOne, so results are identical.
-   * Only cycles that filter every node are offloaded; a sampling cycle never yields.
+   * Only cycles that filter every node are offloaded; a sampling cycle never yields. `only` restricts
+   * the cycle as in scheduleOne (every offered node is filtered, so such a cycle is always offloaded).
    */
-  remoteCycle(pod: PodInfo, explain = this.options.explain): Generator<RemoteRequest, PodResult, RemoteReply> {
-    return this.cycle(pod, undefined, explain, !explain, true);
+  remoteCycle(
+    pod: PodInfo,
+    explain = this.options.explain,
+    only?: Int32Array,
+  ): Generator<RemoteRequest, PodResult, RemoteReply> {
+    return this.cycle(pod, only, explain, !explain, true);
   }
 
   /** Whether a cycle over `nodeCount` candidates filters every one of them (no sampling stop). */
@@ -367,7 +372,7 @@ export class Scheduler {
     let processed = 0;
     const failedPlugin = this.failedPlugin;
     const failedCode = this.failedCode;
-    const offload = remote && !only && toFind >= numCandidates && numCandidates > 0;
+    const offload = remote && toFind >= numCandidates && numCandidates > 0;
     if (offload) {
       // Workers filter ranges of walk positions; their verdicts are read back in walk order, so the
       // feasible list, the first failing plugin per node and the next start index are the same.

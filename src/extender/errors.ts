@@ -11,6 +11,7 @@ export type RequestErrorCode =
   | 'UNAUTHORIZED'
   | 'NOT_READY'
   | 'DEADLINE_EXCEEDED'
+  | 'WORKER_FAILED'
   | 'INTERNAL';
 
 const STATUS: Record<RequestErrorCode, number> = {
@@ -23,6 +24,7 @@ const STATUS: Record<RequestErrorCode, number> = {
   UNAUTHORIZED: 401,
   NOT_READY: 503,
   DEADLINE_EXCEEDED: 503,
+  WORKER_FAILED: 503,
   INTERNAL: 500,
 };
 

@@ -3,6 +3,12 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { NodeCache } from './cache.js';
 
+/** What /metrics reports of a worker pool (`berth serve --executor pool`). */
+export interface PoolStats {
+  queueDepth(): number;
+  readonly restarts: number;
+}
+
 /** Latency buckets in seconds, around kube-scheduler's 5 s extender timeout. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 5, 10];
 
@@ -13,7 +19,7 @@ export class ExtenderMetrics {
   readonly errors: Counter<'verb' | 'code'>;
   readonly reloads: Counter<'result'>;
 
-  constructor(cache: NodeCache, options: { processMetrics?: boolean } = {}) {
+  constructor(cache: NodeCache, options: { processMetrics?: boolean; pool?: PoolStats } = {}) {
     const registers = [this.registry];
     this.requests = new Counter({
       name: 'berth_extender_requests_total',
@@ -64,6 +70,26 @@ export class ExtenderMetrics {
         this.set(cache.ready ? 1 : 0);
       },
     });
+    const pool = options.pool;
+    if (pool) {
+      new Gauge({
+        name: 'berth_extender_pool_queue_depth',
+        help: 'Worker pool tasks waiting for a free worker.',
+        registers,
+        collect() {
+          this.set(pool.queueDepth());
+        },
+      });
+      new Counter({
+        name: 'berth_extender_pool_worker_restarts_total',
+        help: 'Pool workers that died or were stopped (crash, exit, out of memory, stuck past the deadline) and replaced.',
+        registers,
+        collect() {
+          this.reset();
+          this.inc(pool.restarts);
+        },
+      });
+    }
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'berth_' });
   }
 }

@@ -207,6 +207,14 @@ export class ExtenderServer {
   }
 
   private dispatch(verb: Verb, body: unknown, deadline: Deadline): unknown | Promise<unknown> {
+    // With a worker pool, verbs take turns: an evaluation reads the snapshot from several threads.
+    const pool = this.options.extender.pool;
+    return pool
+      ? pool.exclusive(() => this.dispatchNow(verb, body, deadline), deadline)
+      : this.dispatchNow(verb, body, deadline);
+  }
+
+  private dispatchNow(verb: Verb, body: unknown, deadline: Deadline): unknown | Promise<unknown> {
     const ext = this.options.extender;
     switch (verb) {
       case 'filter':

@@ -3,12 +3,15 @@
 import type { Logger } from 'pino';
 import type { ClusterSnapshot } from '../api/types.js';
 import type { ApiClient } from '../capture/api-client.js';
+import type { ExecutorChoice } from '../engine/executor.js';
+import type { ProfileSpec } from '../engine/pool/messages.js';
 import type { TieBreak } from '../engine/scheduler.js';
 import type { Profile } from '../framework/profile.js';
 import { apiBinder } from './api-binder.js';
 import { type ClusterLoader, emptyCluster, NodeCache } from './cache.js';
 import { LiveCluster } from './live-cluster.js';
 import { ExtenderMetrics } from './metrics.js';
+import { PoolEvaluator } from './pool-evaluator.js';
 import { ExtenderServer, type TlsFiles } from './server.js';
 import { Extender } from './verbs.js';
 
@@ -36,6 +39,10 @@ export interface StartOptions {
   bindVia?: ApiClient;
   /** Add Node.js process metrics (memory, event loop lag) to /metrics. */
   processMetrics?: boolean;
+  /** Single thread or worker pool for filter and prioritize (default: one thread). */
+  executor?: ExecutorChoice;
+  /** How pool workers rebuild `profile` (configuration, profile name, --plugin modules). */
+  profileSpec?: ProfileSpec;
 }
 
 export interface RunningExtender {
@@ -54,8 +61,9 @@ export interface RunningExtender {
 /** Starts listening at once; the node cache loads after, and /readyz says when it is done. */
 export async function startExtender(o: StartOptions): Promise<RunningExtender> {
   const cache = new NodeCache({ profile: o.profile, tieBreak: o.tieBreak ?? 'random', seed: o.seed ?? 1 });
-  const extender = new Extender({ cache, binder: o.bindVia ? apiBinder(o.bindVia) : undefined });
-  const metrics = new ExtenderMetrics(cache, { processMetrics: o.processMetrics });
+  const pool = await poolEvaluator(o, cache);
+  const extender = new Extender({ cache, binder: o.bindVia ? apiBinder(o.bindVia) : undefined, pool });
+  const metrics = new ExtenderMetrics(cache, { processMetrics: o.processMetrics, pool });
   const server = new ExtenderServer({
     extender,
     cache,
@@ -125,9 +133,19 @@ export async function startExtender(o: StartOptions): Promise<RunningExtender> {
     url: server.url(),
     port: address.port,
     loaded,
-    shutdown: (graceMs = 10_000) => {
+    shutdown: async (graceMs = 10_000) => {
       live?.stop();
-      return server.shutdown(graceMs);
+      await server.shutdown(graceMs);
+      await pool?.close();
     },
   };
+}
+
+/** The worker pool evaluator when the executor choice can use one (never for `single`). */
+async function poolEvaluator(o: StartOptions, cache: NodeCache): Promise<PoolEvaluator | undefined> {
+  const choice = o.executor;
+  if (!choice || choice.executor === 'single' || choice.workers < 1) return undefined;
+  const pool = new PoolEvaluator({ cache, choice, profile: o.profileSpec ?? { plugins: [] } });
+  await pool.start();
+  return pool;
 }

@@ -13,6 +13,7 @@ import { Snapshot } from '../snapshot/snapshot.js';
 import type { Binder } from './api-binder.js';
 import { type NodeCache, nodeFingerprint } from './cache.js';
 import type { Deadline } from './errors.js';
+import type { PoolEvaluator } from './pool-evaluator.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
 import {
   type BindingResult,
@@ -65,6 +66,13 @@ interface View {
   fullMode: boolean;
 }
 
+/** What filter learnt: nodes that passed (marked with `stamp`), and the failed nodes explained. */
+interface FilterOutcome {
+  passed: Uint32Array;
+  stamp: number;
+  failures?: PodResult;
+}
+
 export const NOT_IN_CACHE = "node is not in berth's node cache";
 
 export interface ExtenderOptions {
@@ -73,6 +81,8 @@ export interface ExtenderOptions {
   recentPods?: number;
   /** When berth is the binder: creates the Binding through the API server before recording it. */
   binder?: Binder;
+  /** Filter and prioritize through a worker pool (`--executor pool`) where it serves the request. */
+  pool?: PoolEvaluator;
 }
 
 export class Extender {
@@ -88,10 +98,12 @@ export class Extender {
   private scores = new Uint8Array(0);
 
   readonly binder: Binder | undefined;
+  readonly pool: PoolEvaluator | undefined;
 
   constructor(options: ExtenderOptions) {
     this.cache = options.cache;
     this.binder = options.binder;
+    this.pool = options.pool;
     this.recentLimit = options.recentPods ?? 10_000;
   }
 
@@ -217,10 +229,7 @@ export class Extender {
    * Filters the offered nodes without building an explanation (node-local results come from the
    * engine's cache), then explains only the nodes that failed, for their reasons.
    */
-  private filterExplained(
-    view: View,
-    deadline: Deadline,
-  ): { passed: Uint32Array; stamp: number; failures?: PodResult } {
+  private filterExplained(view: View, deadline: Deadline): FilterOutcome {
     const scheduler = view.filterScheduler;
     const fast = scheduler.scheduleOne(view.pod, view.only, false);
     deadline.check('running the filter plugins');
@@ -233,16 +242,39 @@ export class Extender {
     return { passed, stamp, failures: this.run(scheduler, { ...view, only: failed }, deadline) };
   }
 
+  /** filterExplained with both passes shared with the worker pool. */
+  private async filterPooled(view: View, pool: PoolEvaluator, deadline: Deadline): Promise<FilterOutcome> {
+    const scheduler = view.filterScheduler;
+    const fast = await pool.scheduleOne(scheduler, view.pod, view.only, false, deadline);
+    deadline.check('running the filter plugins');
+    const stamp = this.nextStamp(scheduler.snapshot.nodeCount);
+    const passed = this.marks;
+    const feasible = fast.nodeIndices ?? new Int32Array(0);
+    for (let i = 0; i < feasible.length; i++) passed[feasible[i]] = stamp;
+    if (feasible.length === view.only.length) return { passed, stamp };
+    const failed = view.only.filter((n) => passed[n] !== stamp);
+    const failures = await pool.scheduleOne(scheduler, view.pod, failed, true, deadline);
+    deadline.check('running the filter and score plugins');
+    return { passed, stamp, failures };
+  }
+
   private run(scheduler: Scheduler, view: View, deadline: Deadline): PodResult {
     const result = scheduler.scheduleOne(view.pod, view.only);
     deadline.check('running the filter and score plugins');
     return result;
   }
 
-  filter(body: unknown, deadline: Deadline): FilterResult {
+  filter(body: unknown, deadline: Deadline): FilterResult | Promise<FilterResult> {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
+    if (this.pool?.serves(view.filterScheduler, view.only.length)) {
+      return this.filterPooled(view, this.pool, deadline).then((outcome) => this.filterReply(args, view, outcome));
+    }
     const outcome = view.only.length > 0 ? this.filterExplained(view, deadline) : undefined;
+    return this.filterReply(args, view, outcome);
+  }
+
+  private filterReply(args: ExtenderArgs, view: View, outcome: FilterOutcome | undefined): FilterResult {
     const result = outcome?.failures;
     const passing: string[] = [];
     const failed: Record<string, string> = {};
@@ -285,11 +317,20 @@ export class Extender {
     };
   }
 
-  prioritize(body: unknown, deadline: Deadline): HostPriority[] {
+  prioritize(body: unknown, deadline: Deadline): HostPriority[] | Promise<HostPriority[]> {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
+    if (this.pool?.serves(view.scheduler, view.only.length)) {
+      return this.pool
+        .scheduleOne(view.scheduler, view.pod, view.only, false, deadline)
+        .then((result) => this.priorities(view, result, deadline));
+    }
     // Totals only: the per-plugin explanation would cost more than the scoring itself.
     const result = view.only.length > 0 ? view.scheduler.scheduleOne(view.pod, view.only, false) : undefined;
+    return this.priorities(view, result, deadline);
+  }
+
+  private priorities(view: View, result: PodResult | undefined, deadline: Deadline): HostPriority[] {
     deadline.check('running the filter and score plugins');
     // Per node index: the scaled score, valid where marks holds this request's stamp.
     const stamp = this.nextStamp(view.scheduler.snapshot.nodeCount);

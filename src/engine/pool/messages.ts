@@ -49,6 +49,8 @@ export interface TaskBase {
   pod: number;
   /** Whether the cycle uses the node-local cache (it does unless explaining). */
   cached: boolean;
+  /** The nodes the cycle is restricted to (an extender request's offered nodes), if any. */
+  only?: Int32Array;
   from: number;
   to: number;
 }

@@ -31,6 +31,14 @@ export class WorkerPool {
       idleTimeout: 2 ** 31 - 1,
       concurrentTasksPerWorker: 1,
     });
+    // A worker that fails between tasks is replaced by piscina; without a listener the event would
+    // take the whole process down. A task that was running rejects on its own.
+    this.piscina.on('error', () => {});
+  }
+
+  /** Tasks waiting for a free worker. */
+  get queueSize(): number {
+    return this.piscina.queueSize;
   }
 
   threadIds(): number[] {

@@ -34,6 +34,11 @@ export class PoolSession implements SnapshotObserver {
     snapshot.observer = this;
   }
 
+  /** Operations recorded so far (every new worker replays them all). */
+  get length(): number {
+    return this.ops.length;
+  }
+
   detach(): void {
     if (this.snapshot.observer === this) this.snapshot.observer = null;
   }

@@ -107,7 +107,7 @@ export default async function run(task: Task): Promise<TaskReply> {
   const scheduler = s.scheduler!;
   // PreFilter once per cycle (and cache mode) on this worker, as the main thread ran it.
   if (s.cycle !== task.cycle || s.cached !== task.cached || !s.prepared) {
-    s.prepared = scheduler.prepare(s.pods[task.pod]!, undefined, task.cached);
+    s.prepared = scheduler.prepare(s.pods[task.pod]!, task.only, task.cached);
     s.cycle = task.cycle;
     s.cached = task.cached;
   }
