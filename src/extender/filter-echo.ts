@@ -29,16 +29,37 @@ export function echoFilterReply(
   const headJson = JSON.stringify(head);
   const open = `{"Nodes":${headJson.slice(0, -1)}${headJson === '{}' ? '' : ','}"items":[`;
   const parts: Buffer[] = [Buffer.from(open)];
+  // Items next to each other in the request are copied as one run, separators included (a comma
+  // and maybe whitespace): when every node passes, the whole array is one copy.
+  let runFrom = -1;
+  let runTo = -1;
+  let previous = -2;
+  const flush = () => {
+    if (runFrom >= 0) parts.push(source.subarray(spans.base + runFrom, spans.base + runTo));
+    runFrom = -1;
+  };
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    if (k > 0) parts.push(COMMA);
     const node = nodes[i];
-    if (node.known && spans.hasNull[i] === 0) parts.push(source.subarray(spans.start[i], spans.end[i]));
-    else {
+    const copy = node.known === true && spans.hasNull[i] === 0;
+    if (copy && runFrom >= 0 && i === previous + 1) {
+      runTo = spans.end[i];
+      previous = i;
+      continue;
+    }
+    flush();
+    if (k > 0) parts.push(COMMA);
+    if (copy) {
+      runFrom = spans.start[i];
+      runTo = spans.end[i];
+      previous = i;
+    } else {
       dropNulls(node.raw);
       parts.push(Buffer.from(JSON.stringify(node.raw)));
+      previous = -2;
     }
   }
+  flush();
   parts.push(Buffer.from(`]},${JSON.stringify(rest).slice(1)}`));
   return new RawJson(Buffer.concat(parts));
 }

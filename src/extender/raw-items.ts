@@ -17,8 +17,12 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const LOWER_N = 0x6e;
 
-/** Byte ranges of `Nodes.items[i]` in the body, and whether each one holds a `null` literal. */
+/**
+ * Byte ranges of `Nodes.items[i]` in the body: `base + start[i]` to `base + end[i]`, and whether
+ * each one holds a `null` literal.
+ */
 export interface ItemSpans {
+  base: number;
   start: Int32Array;
   end: Int32Array;
   /** 1 where the item has a `null` (Go reads it as unset; the old reply dropped it). */
@@ -122,49 +126,106 @@ function eachMember(
   }
 }
 
-/** The one member of the object at `i` whose key is `lower` in any case: its value's start. */
-function onlyMember(b: Uint8Array, i: number, lower: string): { value: number; end: number } {
-  let value = -1;
-  const end = eachMember(b, i, (from, to, escaped, v) => {
-    // An escaped key might decode to `lower`; which one JSON.parse kept is then not certain.
-    if (escaped) throw UNCERTAIN;
-    if (keyIs(b, from, to, lower)) {
-      if (value >= 0) throw UNCERTAIN;
-      value = v;
-    }
-    return skipValue(b, v);
-  });
-  if (value < 0) throw UNCERTAIN;
-  return { value, end };
+/** The items array of the previous body, and its spans (relative to the array's '['). */
+interface Remembered {
+  body: Uint8Array;
+  from: number;
+  to: number;
+  spans: ItemSpans;
 }
 
-/** The byte ranges of the body's `Nodes.items` elements, or undefined when not certain. */
-export function scanNodeItems(body: Uint8Array): ItemSpans | undefined {
-  if (!isUtf8(body)) return undefined;
-  try {
-    const top = onlyMember(body, 0, 'nodes');
-    if (skipSpace(body, top.end) !== body.length) return undefined;
-    const items = onlyMember(body, top.value, 'items').value;
-    if (body[items] !== LBRACKET) return undefined;
-    const start: number[] = [];
-    const end: number[] = [];
-    const nulls: number[] = [];
-    let i = skipSpace(body, items + 1);
-    if (body[i] !== RBRACKET) {
-      for (;;) {
-        sawNull = false;
-        const e = skipValue(body, i);
-        start.push(i);
-        end.push(e);
-        nulls.push(sawNull ? 1 : 0);
-        i = skipSpace(body, e);
-        if (body[i] === RBRACKET) break;
-        i = skipSpace(body, expect(body, i, COMMA));
+/**
+ * Finds the `Nodes.items` byte ranges of request bodies. kube-scheduler sends the same node list
+ * request after request (only the pod differs), so the last body's items array is remembered: when
+ * the new body holds the same bytes where its array starts, those bytes are the same complete JSON
+ * value (a value starting with '[' ends where its bytes say), and the remembered ranges hold.
+ */
+export class NodeItemScanner {
+  private last: Remembered | undefined;
+
+  /** The byte ranges of the body's `Nodes.items` elements, or undefined when not certain. */
+  scan(body: Uint8Array): ItemSpans | undefined {
+    if (!isUtf8(body)) return undefined;
+    let spans: ItemSpans | undefined;
+    let nodes = 0;
+    const onlyKeys = (escaped: boolean, matched: boolean, count: number): number => {
+      // An escaped key might decode to the one looked for; which one JSON.parse kept is then unknown.
+      if (escaped || (matched && count > 0)) throw UNCERTAIN;
+      return matched ? count + 1 : count;
+    };
+    try {
+      const end = eachMember(body, 0, (from, to, escaped, value) => {
+        const before = nodes;
+        nodes = onlyKeys(escaped, keyIs(body, from, to, 'nodes'), nodes);
+        if (nodes === before) return skipValue(body, value);
+        let items = 0;
+        return eachMember(body, value, (f, t, esc, v) => {
+          const seen = items;
+          items = onlyKeys(esc, keyIs(body, f, t, 'items'), items);
+          if (items === seen) return skipValue(body, v);
+          if (body[v] !== LBRACKET) throw UNCERTAIN;
+          const found = this.items(body, v);
+          spans = found.spans;
+          return found.to;
+        });
+      });
+      if (skipSpace(body, end) !== body.length) return undefined;
+      return spans;
+    } catch (err) {
+      if (err instanceof Uncertain) return undefined;
+      throw err;
+    }
+  }
+
+  /** The array at `from`: the remembered ranges when its bytes are the last body's, else a scan. */
+  private items(body: Uint8Array, from: number): { spans: ItemSpans; to: number } {
+    const last = this.last;
+    if (last) {
+      const length = last.to - last.from;
+      if (from + length <= body.length) {
+        const same = Buffer.from(body.buffer, body.byteOffset + from, length).equals(
+          Buffer.from(last.body.buffer, last.body.byteOffset + last.from, length),
+        );
+        if (same) {
+          this.last = { ...last, body, from, to: from + length };
+          return { spans: { ...last.spans, base: from }, to: from + length };
+        }
       }
     }
-    return { start: Int32Array.from(start), end: Int32Array.from(end), hasNull: Uint8Array.from(nulls) };
-  } catch (err) {
-    if (err instanceof Uncertain) return undefined;
-    throw err;
+    const spans = scanArray(body, from);
+    this.last = { body, from, to: spans.to, spans: spans.spans };
+    return spans;
   }
+}
+
+/** Scans the array at `from` element by element. */
+function scanArray(body: Uint8Array, from: number): { spans: ItemSpans; to: number } {
+  const start: number[] = [];
+  const end: number[] = [];
+  const nulls: number[] = [];
+  let i = skipSpace(body, from + 1);
+  if (body[i] !== RBRACKET) {
+    for (;;) {
+      sawNull = false;
+      const e = skipValue(body, i);
+      start.push(i - from);
+      end.push(e - from);
+      nulls.push(sawNull ? 1 : 0);
+      i = skipSpace(body, e);
+      if (body[i] === RBRACKET) break;
+      i = skipSpace(body, expect(body, i, COMMA));
+    }
+  }
+  const spans = {
+    base: from,
+    start: Int32Array.from(start),
+    end: Int32Array.from(end),
+    hasNull: Uint8Array.from(nulls),
+  };
+  return { spans, to: i + 1 };
+}
+
+/** One-off scan, without memory of an earlier body. */
+export function scanNodeItems(body: Uint8Array): ItemSpans | undefined {
+  return new NodeItemScanner().scan(body);
 }

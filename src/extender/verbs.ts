@@ -16,7 +16,7 @@ import type { Deadline } from './errors.js';
 import { echoFilterReply, type RawJson } from './filter-echo.js';
 import type { PoolEvaluator } from './pool-evaluator.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
-import { scanNodeItems } from './raw-items.js';
+import { NodeItemScanner } from './raw-items.js';
 import {
   type BindingResult,
   dropNulls,
@@ -101,6 +101,8 @@ export class Extender {
   private stamp = 0;
   /** Per node index: prioritize's scaled score, where `marks` holds the request's stamp. */
   private scores = new Uint8Array(0);
+  /** Full-mode filter: where the request's node objects are, to copy them into the reply. */
+  private readonly itemScanner = new NodeItemScanner();
 
   readonly binder: Binder | undefined;
   readonly pool: PoolEvaluator | undefined;
@@ -326,7 +328,7 @@ export class Extender {
       const last = new Map<string, number>();
       for (let i = 0; i < args.nodes.length; i++) last.set(args.nodes[i].name, i);
       const order = passing.map((name) => last.get(name) as number);
-      const spans = source && order.length > 0 ? scanNodeItems(source) : undefined;
+      const spans = source && order.length > 0 ? this.itemScanner.scan(source) : undefined;
       if (source && spans && spans.start.length === args.nodes.length) {
         return echoFilterReply(source, spans, args.nodes, order, args.nodeListHead ?? {}, rest);
       }
