@@ -135,7 +135,7 @@ describe('scanNodeItems', () => {
       pod: fc.jsonValue({ maxDepth: 2 }),
       // Keys beside items that JSON escapes make the scan give up (tested above); not these.
       head: fc.dictionary(
-        fc.string().filter((k) => k.toLowerCase() !== 'items' && !/["\\\u0000-\u001f]/.test(k)),
+        fc.string().filter((k) => k.toLowerCase() !== 'items' && !JSON.stringify(k).includes('\\')),
         fc.jsonValue({ maxDepth: 1 }),
         { maxKeys: 3 },
       ),
