@@ -7,9 +7,22 @@ import type { Obj } from '../load/check.js';
 import type { ItemSpans } from './raw-items.js';
 import { dropNulls, type FilterResult, type RequestNode } from './wire.js';
 
-/** A reply already encoded as JSON; the server sends its bytes as they are. */
+/**
+ * A reply already encoded as JSON, in parts the server writes one after the other. The parts are
+ * mostly views of the request's bytes: nothing the size of the reply is allocated again.
+ */
 export class RawJson {
-  constructor(readonly bytes: Buffer) {}
+  readonly length: number;
+  constructor(readonly parts: readonly Buffer[]) {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    this.length = length;
+  }
+
+  /** The whole reply in one buffer. */
+  toBuffer(): Buffer {
+    return Buffer.concat(this.parts as Buffer[], this.length);
+  }
 }
 
 const COMMA = Buffer.from(',');
@@ -61,5 +74,5 @@ export function echoFilterReply(
   }
   flush();
   parts.push(Buffer.from(`]},${JSON.stringify(rest).slice(1)}`));
-  return new RawJson(Buffer.concat(parts));
+  return new RawJson(parts);
 }

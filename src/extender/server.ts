@@ -269,9 +269,17 @@ export class ExtenderServer {
 
   private send(res: ServerResponse, status: number, body: unknown): void {
     if (res.headersSent) return;
+    if (body instanceof RawJson) {
+      // Filter's echoed nodes: already encoded, written part by part in one go (corked).
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+      res.cork();
+      for (const part of body.parts) res.write(part);
+      res.end();
+      res.uncork();
+      return;
+    }
     // Encoded once: Buffer.byteLength and then end(text) would each walk a multi-megabyte reply.
-    // A RawJson reply (filter's echoed nodes) is already encoded.
-    const bytes = body instanceof RawJson ? body.bytes : Buffer.from(JSON.stringify(body));
+    const bytes = Buffer.from(JSON.stringify(body));
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });
     res.end(bytes);
   }

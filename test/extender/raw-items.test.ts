@@ -8,7 +8,7 @@ import { Deadline } from '../../src/extender/errors.js';
 import { RawJson } from '../../src/extender/filter-echo.js';
 import { type ItemSpans, NodeItemScanner, scanNodeItems } from '../../src/extender/raw-items.js';
 import type { RunningExtender } from '../../src/extender/start.js';
-import { apiNode, apiPod, clusterOf, type Json, start } from './helpers.js';
+import { apiNode, apiPod, clusterOf, type Json, post, start } from './helpers.js';
 
 function slices(body: Buffer, spans: ItemSpans): string[] {
   return Array.from(spans.start, (s, i) => body.subarray(spans.base + s, spans.base + spans.end[i]).toString('utf8'));
@@ -184,7 +184,7 @@ describe('full-mode filter reply copied from the request', () => {
     const reply = ext.extender.filter(JSON.parse(text), deadline, Buffer.from(text));
     assert.ok(!(old instanceof Promise) && !(reply instanceof Promise));
     const rawUsed = reply instanceof RawJson;
-    const copied = reply instanceof RawJson ? JSON.parse(reply.bytes.toString('utf8')) : reply;
+    const copied = reply instanceof RawJson ? JSON.parse(reply.toBuffer().toString('utf8')) : reply;
     return { old: JSON.parse(JSON.stringify(old)), copied, rawUsed };
   }
 
@@ -202,6 +202,21 @@ describe('full-mode filter reply copied from the request', () => {
       items.map((n) => (n.metadata as Json).name),
       ['n1', 'n5'],
     );
+  });
+
+  test('over HTTP: the copied reply is the one the serialising path gives', async () => {
+    const body = {
+      Pod: apiPod('q', { cpu: '1' }),
+      Nodes: { metadata: {}, items: [...cached.map(withoutNulls), cached[1]] },
+      NodeNames: null,
+    };
+    const expected = JSON.parse(JSON.stringify(ext.extender.filter(structuredClone(body), new Deadline(10_000))));
+    for (let round = 0; round < 2; round++) {
+      const reply = await post(ext.url, 'filter', body);
+      assert.equal(reply.status, 200);
+      assert.equal(Number(reply.headers['content-length']), Buffer.byteLength(reply.text));
+      assert.deepEqual(reply.json, expected);
+    }
   });
 
   test('property: the copied reply parses to exactly what the serialising path returned', () => {
