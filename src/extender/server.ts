@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { NodeCache } from './cache.js';
 import { Deadline, RequestError } from './errors.js';
+import { RawJson } from './filter-echo.js';
 import type { ExtenderMetrics } from './metrics.js';
 import type { Extender } from './verbs.js';
 import { filterError } from './wire.js';
@@ -188,8 +189,9 @@ export class ExtenderServer {
 
     const deadline = new Deadline(this.options.deadlineMs);
     let body: unknown;
+    let bytes: Buffer;
     try {
-      const bytes = await readBody(req, this.options.maxBody, deadline);
+      bytes = await readBody(req, this.options.maxBody, deadline);
       deadline.check('reading the request');
       body = parseJson(bytes);
     } catch (err) {
@@ -197,7 +199,7 @@ export class ExtenderServer {
       return this.fail(res, verb, err);
     }
     try {
-      const reply = await this.dispatch(verb, body, deadline);
+      const reply = await this.dispatch(verb, body, bytes, deadline);
       deadline.check('writing the reply');
       this.send(res, 200, reply);
       this.options.logger.debug({ verb, ms: elapsedMs(started) }, 'served');
@@ -206,19 +208,19 @@ export class ExtenderServer {
     }
   }
 
-  private dispatch(verb: Verb, body: unknown, deadline: Deadline): unknown | Promise<unknown> {
+  private dispatch(verb: Verb, body: unknown, bytes: Buffer, deadline: Deadline): unknown | Promise<unknown> {
     // With a worker pool, verbs take turns: an evaluation reads the snapshot from several threads.
     const pool = this.options.extender.pool;
     return pool
-      ? pool.exclusive(() => this.dispatchNow(verb, body, deadline), deadline)
-      : this.dispatchNow(verb, body, deadline);
+      ? pool.exclusive(() => this.dispatchNow(verb, body, bytes, deadline), deadline)
+      : this.dispatchNow(verb, body, bytes, deadline);
   }
 
-  private dispatchNow(verb: Verb, body: unknown, deadline: Deadline): unknown | Promise<unknown> {
+  private dispatchNow(verb: Verb, body: unknown, bytes: Buffer, deadline: Deadline): unknown | Promise<unknown> {
     const ext = this.options.extender;
     switch (verb) {
       case 'filter':
-        return ext.filter(body, deadline);
+        return ext.filter(body, deadline, bytes);
       case 'prioritize':
         return ext.prioritize(body, deadline);
       case 'preempt':
@@ -267,6 +269,15 @@ export class ExtenderServer {
 
   private send(res: ServerResponse, status: number, body: unknown): void {
     if (res.headersSent) return;
+    if (body instanceof RawJson) {
+      // Filter's echoed nodes: already encoded, written part by part in one go (corked).
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+      res.cork();
+      for (const part of body.parts) res.write(part);
+      res.end();
+      res.uncork();
+      return;
+    }
     // Encoded once: Buffer.byteLength and then end(text) would each walk a multi-megabyte reply.
     const bytes = Buffer.from(JSON.stringify(body));
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length });

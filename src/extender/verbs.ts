@@ -13,8 +13,10 @@ import { Snapshot } from '../snapshot/snapshot.js';
 import type { Binder } from './api-binder.js';
 import { type NodeCache, nodeFingerprint } from './cache.js';
 import type { Deadline } from './errors.js';
+import { echoFilterReply, type RawJson } from './filter-echo.js';
 import type { PoolEvaluator } from './pool-evaluator.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
+import { NodeItemScanner } from './raw-items.js';
 import {
   type BindingResult,
   dropNulls,
@@ -85,6 +87,9 @@ export interface ExtenderOptions {
   pool?: PoolEvaluator;
 }
 
+/** filter's reply: the result, or (given the request's bytes) the same result already encoded. */
+export type FilterReply = FilterResult | RawJson;
+
 export class Extender {
   readonly cache: NodeCache;
   private readonly recent = new Map<string, Pod>();
@@ -96,6 +101,8 @@ export class Extender {
   private stamp = 0;
   /** Per node index: prioritize's scaled score, where `marks` holds the request's stamp. */
   private scores = new Uint8Array(0);
+  /** Full-mode filter: where the request's node objects are, to copy them into the reply. */
+  private readonly itemScanner = new NodeItemScanner();
 
   readonly binder: Binder | undefined;
   readonly pool: PoolEvaluator | undefined;
@@ -264,17 +271,30 @@ export class Extender {
     return result;
   }
 
-  filter(body: unknown, deadline: Deadline): FilterResult | Promise<FilterResult> {
+  /**
+   * `source`, the request's bytes (the server passes them): full mode then copies the passing
+   * nodes from it into the reply, which comes back as RawJson, instead of serialising them again.
+   */
+  filter(body: unknown, deadline: Deadline): FilterResult | Promise<FilterResult>;
+  filter(body: unknown, deadline: Deadline, source: Buffer): FilterReply | Promise<FilterReply>;
+  filter(body: unknown, deadline: Deadline, source?: Buffer): FilterReply | Promise<FilterReply> {
     const args = readExtenderArgs(body, this.readOptions());
     const view = this.view(args, deadline);
     if (this.pool?.serves(view.filterScheduler, view.only.length)) {
-      return this.filterPooled(view, this.pool, deadline).then((outcome) => this.filterReply(args, view, outcome));
+      return this.filterPooled(view, this.pool, deadline).then((outcome) =>
+        this.filterReply(args, view, outcome, source),
+      );
     }
     const outcome = view.only.length > 0 ? this.filterExplained(view, deadline) : undefined;
-    return this.filterReply(args, view, outcome);
+    return this.filterReply(args, view, outcome, source);
   }
 
-  private filterReply(args: ExtenderArgs, view: View, outcome: FilterOutcome | undefined): FilterResult {
+  private filterReply(
+    args: ExtenderArgs,
+    view: View,
+    outcome: FilterOutcome | undefined,
+    source?: Buffer,
+  ): FilterReply {
     const result = outcome?.failures;
     const passing: string[] = [];
     const failed: Record<string, string> = {};
@@ -296,25 +316,33 @@ export class Extender {
       if (f?.code === 'UnschedulableAndUnresolvable') unresolvable[name] = text;
       else failed[name] = text;
     }
-    let nodes: FilterResult['Nodes'] = null;
-    if (view.fullMode && args.nodes) {
-      const raw = new Map(args.nodes.map((n) => [n.name, n.raw]));
-      nodes = {
-        ...args.nodeListHead,
-        items: passing.map((name) => {
-          const node = raw.get(name);
-          dropNulls(node);
-          return node;
-        }),
-      };
-    }
-    return {
-      Nodes: nodes,
+    const rest = {
       NodeNames: view.fullMode && !args.nodeNames ? null : passing,
       FailedNodes: failed,
       FailedAndUnresolvableNodes: unresolvable,
       Error: '',
     };
+    let nodes: FilterResult['Nodes'] = null;
+    if (view.fullMode && args.nodes) {
+      // A name sent twice echoes its last object (as a name → object map would).
+      const last = new Map<string, number>();
+      for (let i = 0; i < args.nodes.length; i++) last.set(args.nodes[i].name, i);
+      const order = passing.map((name) => last.get(name) as number);
+      const spans = source && order.length > 0 ? this.itemScanner.scan(source) : undefined;
+      if (source && spans && spans.start.length === args.nodes.length) {
+        return echoFilterReply(source, spans, args.nodes, order, args.nodeListHead ?? {}, rest);
+      }
+      const items = args.nodes;
+      nodes = {
+        ...args.nodeListHead,
+        items: order.map((i) => {
+          const node = items[i].raw;
+          dropNulls(node);
+          return node;
+        }),
+      };
+    }
+    return { Nodes: nodes, ...rest };
   }
 
   prioritize(body: unknown, deadline: Deadline): HostPriority[] | Promise<HostPriority[]> {

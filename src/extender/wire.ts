@@ -74,8 +74,8 @@ export function readPod(v: unknown, opts: ReadOptions = {}, path = 'Pod'): Pod {
 
 /** A node of a request's NodeList: valid, or the reason it is not (it then fails the filter). */
 export type RequestNode =
-  | { name: string; raw: Obj; node: Node; problem?: undefined }
-  | { name: string; raw: Obj; node?: undefined; problem: string };
+  | { name: string; raw: Obj; node: Node; problem?: undefined; known?: boolean }
+  | { name: string; raw: Obj; node?: undefined; problem: string; known?: undefined };
 
 export interface ExtenderArgs {
   pod: Pod;
@@ -103,7 +103,8 @@ function readNodeList(v: unknown, opts: ReadOptions): { head: Obj; nodes: Reques
     // A node standing for a cached one keeps its nulls (the comparison reads them as absent); the
     // filter verb drops them from the nodes it echoes.
     const known = opts.knownNode?.(name, raw);
-    if (known) return { name, raw, node: known };
+    // `known`: raw is as the request sent it (not validated, so not defaulted).
+    if (known) return { name, raw, node: known, known: true };
     dropNulls(raw);
     const { value, problems } = validateNode(raw, path, REQUEST_BODY);
     if (problems.length > 0 || !value)

@@ -1,0 +1,231 @@
+// Full mode's filter reply echoes the passing nodes (ExtenderFilterResult.Nodes): megabytes of JSON
+// that the request already holds. This finds each `Nodes.items` element's byte range in the request
+// body, so the reply can copy those bytes instead of serialising the parsed objects again.
+// The scan runs only on a body JSON.parse has accepted, so it reads structure and does not validate.
+// It gives up (undefined) whenever the bytes might not name the same thing JSON.parse + `field`
+// picked: a body that is not valid UTF-8, escapes in a key that decides the path, a `Nodes` or
+// `items` key matched more than once (any case), or anything it does not expect.
+import { isUtf8 } from 'node:buffer';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const LOWER_N = 0x6e;
+
+/**
+ * Byte ranges of `Nodes.items[i]` in the body: `base + start[i]` to `base + end[i]`, and whether
+ * each one holds a `null` literal.
+ */
+export interface ItemSpans {
+  base: number;
+  start: Int32Array;
+  end: Int32Array;
+  /** 1 where the item has a `null` (Go reads it as unset; the old reply dropped it). */
+  hasNull: Uint8Array;
+}
+
+class Uncertain extends Error {}
+const UNCERTAIN = new Uncertain();
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function skipSpace(b: Uint8Array, i: number): number {
+  while (i < b.length && isSpace(b[i])) i++;
+  return i;
+}
+
+function expect(b: Uint8Array, i: number, c: number): number {
+  if (b[i] !== c) throw UNCERTAIN;
+  return i + 1;
+}
+
+/** Index just past the string whose opening quote is at `i`. */
+function stringEnd(b: Uint8Array, i: number): number {
+  const n = b.length;
+  for (i++; i < n; i++) {
+    const c = b[i];
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
+  }
+  throw UNCERTAIN;
+}
+
+/** True when the key b[from, to) (quotes excluded, no escapes) is `lower` in any ASCII case. */
+function keyIs(b: Uint8Array, from: number, to: number, lower: string): boolean {
+  if (to - from !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) if ((b[from + k] | 0x20) !== lower.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Set by skipValue: whether the value it skipped held a `null`. */
+let sawNull = false;
+
+/** Index just past the value starting at `i` (no leading space); notes any `null` in sawNull. */
+function skipValue(b: Uint8Array, i: number): number {
+  const n = b.length;
+  const c = b[i];
+  if (c === QUOTE) return stringEnd(b, i);
+  if (c === LBRACE || c === LBRACKET) {
+    let depth = 0;
+    for (; i < n; i++) {
+      const d = b[i];
+      if (d === QUOTE) {
+        // Inline stringEnd: strings are most of a node's bytes.
+        for (i++; i < n; i++) {
+          const e = b[i];
+          if (e === BACKSLASH) i++;
+          else if (e === QUOTE) break;
+        }
+      } else if (d === LBRACE || d === LBRACKET) depth++;
+      else if (d === RBRACE || d === RBRACKET) {
+        if (--depth === 0) return i + 1;
+      } else if (d === LOWER_N) sawNull = true; // outside strings only `null` has an n
+    }
+    throw UNCERTAIN;
+  }
+  // A scalar: number, true, false or null.
+  if (c === LOWER_N) sawNull = true;
+  let j = i;
+  while (j < n) {
+    const d = b[j];
+    if (d === COMMA || d === RBRACE || d === RBRACKET || isSpace(d)) break;
+    j++;
+  }
+  if (j === i) throw UNCERTAIN;
+  return j;
+}
+
+/**
+ * Walks the object at `i`, calling `member` with each key's byte range (quotes excluded) and the
+ * start of its value; `member` returns the index just past the value. Returns the index past '}'.
+ */
+function eachMember(
+  b: Uint8Array,
+  i: number,
+  member: (keyFrom: number, keyTo: number, escaped: boolean, value: number) => number,
+): number {
+  i = expect(b, skipSpace(b, i), LBRACE);
+  i = skipSpace(b, i);
+  if (b[i] === RBRACE) return i + 1;
+  for (;;) {
+    if (b[i] !== QUOTE) throw UNCERTAIN;
+    const keyEnd = stringEnd(b, i);
+    const escaped = b.subarray(i + 1, keyEnd - 1).includes(BACKSLASH);
+    let j = expect(b, skipSpace(b, keyEnd), COLON);
+    j = skipSpace(b, j);
+    i = skipSpace(b, member(i + 1, keyEnd - 1, escaped, j));
+    if (b[i] === RBRACE) return i + 1;
+    i = skipSpace(b, expect(b, i, COMMA));
+  }
+}
+
+/** The items array of the previous body, and its spans (relative to the array's '['). */
+interface Remembered {
+  body: Uint8Array;
+  from: number;
+  to: number;
+  spans: ItemSpans;
+}
+
+/**
+ * Finds the `Nodes.items` byte ranges of request bodies. kube-scheduler sends the same node list
+ * request after request (only the pod differs), so the last body's items array is remembered: when
+ * the new body holds the same bytes where its array starts, those bytes are the same complete JSON
+ * value (a value starting with '[' ends where its bytes say), and the remembered ranges hold.
+ */
+export class NodeItemScanner {
+  private last: Remembered | undefined;
+
+  /** The byte ranges of the body's `Nodes.items` elements, or undefined when not certain. */
+  scan(body: Uint8Array): ItemSpans | undefined {
+    if (!isUtf8(body)) return undefined;
+    let spans: ItemSpans | undefined;
+    let nodes = 0;
+    const onlyKeys = (escaped: boolean, matched: boolean, count: number): number => {
+      // An escaped key might decode to the one looked for; which one JSON.parse kept is then unknown.
+      if (escaped || (matched && count > 0)) throw UNCERTAIN;
+      return matched ? count + 1 : count;
+    };
+    try {
+      const end = eachMember(body, 0, (from, to, escaped, value) => {
+        const before = nodes;
+        nodes = onlyKeys(escaped, keyIs(body, from, to, 'nodes'), nodes);
+        if (nodes === before) return skipValue(body, value);
+        let items = 0;
+        return eachMember(body, value, (f, t, esc, v) => {
+          const seen = items;
+          items = onlyKeys(esc, keyIs(body, f, t, 'items'), items);
+          if (items === seen) return skipValue(body, v);
+          if (body[v] !== LBRACKET) throw UNCERTAIN;
+          const found = this.items(body, v);
+          spans = found.spans;
+          return found.to;
+        });
+      });
+      if (skipSpace(body, end) !== body.length) return undefined;
+      return spans;
+    } catch (err) {
+      if (err instanceof Uncertain) return undefined;
+      throw err;
+    }
+  }
+
+  /** The array at `from`: the remembered ranges when its bytes are the last body's, else a scan. */
+  private items(body: Uint8Array, from: number): { spans: ItemSpans; to: number } {
+    const last = this.last;
+    if (last) {
+      const length = last.to - last.from;
+      if (from + length <= body.length) {
+        const same = Buffer.from(body.buffer, body.byteOffset + from, length).equals(
+          Buffer.from(last.body.buffer, last.body.byteOffset + last.from, length),
+        );
+        if (same) {
+          this.last = { ...last, body, from, to: from + length };
+          return { spans: { ...last.spans, base: from }, to: from + length };
+        }
+      }
+    }
+    const spans = scanArray(body, from);
+    this.last = { body, from, to: spans.to, spans: spans.spans };
+    return spans;
+  }
+}
+
+/** Scans the array at `from` element by element. */
+function scanArray(body: Uint8Array, from: number): { spans: ItemSpans; to: number } {
+  const start: number[] = [];
+  const end: number[] = [];
+  const nulls: number[] = [];
+  let i = skipSpace(body, from + 1);
+  if (body[i] !== RBRACKET) {
+    for (;;) {
+      sawNull = false;
+      const e = skipValue(body, i);
+      start.push(i - from);
+      end.push(e - from);
+      nulls.push(sawNull ? 1 : 0);
+      i = skipSpace(body, e);
+      if (body[i] === RBRACKET) break;
+      i = skipSpace(body, expect(body, i, COMMA));
+    }
+  }
+  const spans = {
+    base: from,
+    start: Int32Array.from(start),
+    end: Int32Array.from(end),
+    hasNull: Uint8Array.from(nulls),
+  };
+  return { spans, to: i + 1 };
+}
+
+/** One-off scan, without memory of an earlier body. */
+export function scanNodeItems(body: Uint8Array): ItemSpans | undefined {
+  return new NodeItemScanner().scan(body);
+}
