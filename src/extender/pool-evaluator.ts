@@ -13,12 +13,11 @@
 import type { RemoteReply, RemoteRequest } from '../engine/cycle-steps.js';
 import { type ExecutorChoice, usesPool } from '../engine/executor.js';
 import type { ProfileSpec, ResultBuffers, TaskReply } from '../engine/pool/messages.js';
-import type { WorkerPool } from '../engine/pool/pool.js';
+import { replyFrom, resultBuffers, startRanges, type WorkerPool } from '../engine/pool/pool.js';
 import type { PoolSession } from '../engine/pool/session.js';
 import type { PodResult } from '../engine/result.js';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
-import { sharedF64, sharedI16, sharedI32, sharedU8 } from '../snapshot/shared-arrays.js';
 import type { NodeCache } from './cache.js';
 import { type Deadline, RequestError } from './errors.js';
 
@@ -211,39 +210,17 @@ export class PoolEvaluator {
     }
     const b = run.buffers;
     const { seq, ops } = run.session.pending(run.pool.threadIds());
-    const total = request.kind === 'filter' ? request.positions : request.feasible.length;
-    if (request.kind === 'score') b.feasible.set(request.feasible);
-    const parts = Math.max(1, Math.min(run.pool.threads + 1, total));
-    const runs: Promise<TaskReply>[] = [];
-    for (let k = 1; k < parts; k++) {
-      const from = Math.floor((k * total) / parts);
-      const to = Math.floor(((k + 1) * total) / parts);
-      const base = { session: run.session.id, seq, ops, cycle, pod, cached: request.cached, only, from, to };
-      runs.push(
-        run.pool.run(
-          request.kind === 'filter'
-            ? { ...base, kind: 'filter', start: request.start }
-            : { ...base, kind: 'score', count: total },
-        ),
-      );
-    }
-    const mine = Math.floor(total / parts);
-    try {
-      if (request.kind === 'filter') {
-        scheduler.filterPositions(request.prepared, request.start, 0, mine, b.plugin, b.code);
-      } else {
-        scheduler.scorePositions(request.prepared, b.feasible.subarray(0, total), 0, mine, b.raw, b.partial);
-      }
-    } catch (err) {
-      // A plugin failing on this thread fails the request as it would inline; the workers' share
-      // finishes unobserved (their replicas stay consistent: they only ever apply ops in order).
-      for (const r of runs) r.catch(() => {});
-      throw err;
-    }
+    const runs = startRanges(run.pool, scheduler, request, b, {
+      session: run.session.id,
+      seq,
+      ops,
+      cycle,
+      pod,
+      cached: request.cached,
+      only,
+    });
     for (const reply of await this.settle(run, runs, deadline)) run.session.acknowledge(reply);
-    return request.kind === 'filter'
-      ? { kind: 'filter', plugin: b.plugin, code: b.code }
-      : { kind: 'score', raw: b.raw, partial: b.partial };
+    return replyFrom(request, b);
   }
 
   /** The workers' replies, or a RequestError once one fails or the deadline passes. */
@@ -294,15 +271,4 @@ export class PoolEvaluator {
     run.pool.close().catch(() => {});
     if (!this.closed) this.spare = this.newPool();
   }
-}
-
-/** Shared result buffers sized for `nodes` nodes (as the engine's pool sizes them). */
-function resultBuffers(nodes: number, scorePlugins: number): ResultBuffers {
-  return {
-    plugin: sharedI16(nodes),
-    code: sharedU8(nodes),
-    feasible: sharedI32(nodes),
-    raw: Array.from({ length: scorePlugins }, () => sharedF64(nodes)),
-    partial: sharedF64(nodes),
-  };
 }

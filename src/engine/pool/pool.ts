@@ -14,7 +14,7 @@ import { sharedF64, sharedI16, sharedI32, sharedU8 } from '../../snapshot/shared
 import type { RemoteReply, RemoteRequest } from '../cycle-steps.js';
 import type { PodResult } from '../result.js';
 import type { Scheduler } from '../scheduler.js';
-import type { FilterTask, ProfileSpec, ResultBuffers, ScoreTask, TaskReply } from './messages.js';
+import type { FilterTask, ProfileSpec, ResultBuffers, ScoreTask, TaskBase, TaskReply } from './messages.js';
 import { PoolSession } from './session.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -55,7 +55,8 @@ export class WorkerPool {
 }
 
 /** Result buffers of a session, sized to the node count (grown as nodes are added). */
-function resultBuffers(nodes: number, scorePlugins: number): ResultBuffers {
+/** Result buffers the workers write into, for `nodes` nodes and `scorePlugins` score plugins. */
+export function resultBuffers(nodes: number, scorePlugins: number): ResultBuffers {
   return {
     plugin: sharedI16(nodes),
     code: sharedU8(nodes),
@@ -105,32 +106,63 @@ export class PoolScheduler {
     const b = this.buffers;
     const threads = this.pool.threadIds();
     const { seq, ops } = this.session.pending(threads);
-    const total = request.kind === 'filter' ? request.positions : request.feasible.length;
-    if (request.kind === 'score') b.feasible.set(request.feasible);
-    const parts = Math.max(1, Math.min(this.pool.threads + 1, total));
-    const runs: Promise<TaskReply>[] = [];
-    for (let k = 1; k < parts; k++) {
-      const from = Math.floor((k * total) / parts);
-      const to = Math.floor(((k + 1) * total) / parts);
-      const base = { session: this.session.id, seq, ops, cycle, pod, cached: request.cached, from, to };
-      runs.push(
-        this.pool.run(
-          request.kind === 'filter'
-            ? { ...base, kind: 'filter', start: request.start }
-            : { ...base, kind: 'score', count: total },
-        ),
-      );
-    }
-    // The main thread's own share, while the workers do theirs.
-    const mine = Math.floor(total / parts);
+    const runs = startRanges(this.pool, scheduler, request, b, {
+      session: this.session.id,
+      seq,
+      ops,
+      cycle,
+      pod,
+      cached: request.cached,
+    });
+    for (const reply of await Promise.all(runs)) this.session.acknowledge(reply);
+    return replyFrom(request, b);
+  }
+}
+
+/**
+ * Splits `request`'s positions into contiguous ranges: ranges 1… go to the pool threads as tasks
+ * built on `base`, and the main thread computes range 0 into `b` itself while they run. Returns the
+ * workers' pending replies. If the main thread's share throws, the workers' tasks are left to
+ * finish unobserved (their replicas stay consistent: they only ever apply ops in order).
+ */
+export function startRanges(
+  pool: WorkerPool,
+  scheduler: Scheduler,
+  request: RemoteRequest,
+  b: ResultBuffers,
+  base: Omit<TaskBase, 'from' | 'to'>,
+): Promise<TaskReply>[] {
+  const total = request.kind === 'filter' ? request.positions : request.feasible.length;
+  if (request.kind === 'score') b.feasible.set(request.feasible);
+  const parts = Math.max(1, Math.min(pool.threads + 1, total));
+  const runs: Promise<TaskReply>[] = [];
+  for (let k = 1; k < parts; k++) {
+    const range = { ...base, from: Math.floor((k * total) / parts), to: Math.floor(((k + 1) * total) / parts) };
+    runs.push(
+      pool.run(
+        request.kind === 'filter'
+          ? { ...range, kind: 'filter', start: request.start }
+          : { ...range, kind: 'score', count: total },
+      ),
+    );
+  }
+  const mine = Math.floor(total / parts);
+  try {
     if (request.kind === 'filter') {
       scheduler.filterPositions(request.prepared, request.start, 0, mine, b.plugin, b.code);
     } else {
       scheduler.scorePositions(request.prepared, b.feasible.subarray(0, total), 0, mine, b.raw, b.partial);
     }
-    for (const reply of await Promise.all(runs)) this.session.acknowledge(reply);
-    return request.kind === 'filter'
-      ? { kind: 'filter', plugin: b.plugin, code: b.code }
-      : { kind: 'score', raw: b.raw, partial: b.partial };
+  } catch (err) {
+    for (const r of runs) r.catch(() => {});
+    throw err;
   }
+  return runs;
+}
+
+/** The reply a cycle reads once every range of `request` is in `b`. */
+export function replyFrom(request: RemoteRequest, b: ResultBuffers): RemoteReply {
+  return request.kind === 'filter'
+    ? { kind: 'filter', plugin: b.plugin, code: b.code }
+    : { kind: 'score', raw: b.raw, partial: b.partial };
 }
