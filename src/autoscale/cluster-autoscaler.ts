@@ -125,7 +125,7 @@ export class ClusterAutoscaler extends NodeAutoscalingPolicy {
     const pending = sim.unschedulablePods().filter((p) => sim.now - p.createdAt >= delay);
     if (pending.length === 0) return false;
     const templates = this.templates(sim);
-    const waiting = this.takeUpcoming(pending, templates);
+    const waiting = this.takeUpcoming(pending, templates, (pod, r, t, free) => fitsTemplate(pod, r, { ...t, free }));
     const helpable: SimPod[] = [];
     for (const p of waiting) {
       const r = podRequests(p.pod);
@@ -143,23 +143,6 @@ export class ClusterAutoscaler extends NodeAutoscalingPolicy {
     for (let i = 0; i < chosen.nodes; i++) this.launch(sim, chosen.template.group);
     this.scaledUp(sim, chosen.template.group, chosen.nodes, chosen.pods);
     return true;
-  }
-
-  /** Pods left after filling the nodes already on their way (as CA counts upcoming nodes). */
-  private takeUpcoming(pending: SimPod[], templates: readonly Template[]): SimPod[] {
-    if (this.launches.length === 0) return pending;
-    const bins = this.launches.map((l) => {
-      const t = templates.find((x) => x.group === l.group)!;
-      return { t, free: new Map(t.free) };
-    });
-    const left: SimPod[] = [];
-    for (const p of pending) {
-      const r = podRequests(p.pod);
-      const bin = bins.find((b) => fitsTemplate(p.pod, r, { ...b.t, free: b.free }));
-      if (bin) bin.free = subtract(bin.free, r);
-      else left.push(p);
-    }
-    return left;
   }
 
   private scaleDown(sim: Simulator, scaledUpNow: boolean): void {

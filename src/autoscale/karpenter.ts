@@ -167,7 +167,7 @@ export class Karpenter extends NodeAutoscalingPolicy {
 
   private provision(sim: Simulator, pending: SimPod[]): void {
     const templates = this.templates(sim);
-    const waiting = this.takeUpcoming(pending, templates);
+    const waiting = this.takeUpcoming(pending, templates, (pod, r, t, free) => admits(pod, t.node) && fitsIn(r, free));
     const byPod = new Map(waiting.map((p) => [p.pod, p]));
     const { claims, unfit } = this.plan(
       waiting.map((p) => p.pod),
@@ -184,25 +184,6 @@ export class Karpenter extends NodeAutoscalingPolicy {
         c.pods.map((p) => byPod.get(p)!),
       );
     }
-  }
-
-  private takeUpcoming(pending: SimPod[], templates: readonly Template[]): SimPod[] {
-    if (this.launches.length === 0) return pending;
-    const bins = this.launches.map((l) => {
-      const t = templates.find((x) => x.group === l.group)!;
-      return { t, free: new Map(t.free) };
-    });
-    const left: SimPod[] = [];
-    for (const p of pending) {
-      const r = podRequests(p.pod);
-      const bin = bins.find((b) => admits(p.pod, b.t.node) && fitsIn(r, b.free));
-      if (!bin) {
-        left.push(p);
-        continue;
-      }
-      for (const [k, v] of r) bin.free.set(k, (bin.free.get(k) ?? 0) - v);
-    }
-    return left;
   }
 
   /**

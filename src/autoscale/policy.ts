@@ -3,10 +3,11 @@
 // bill (a node costs its group's hourly price from the launch decision until it is removed), the
 // per-minute series of nodes per group and cost, scale events, and the pods no group can hold.
 // A policy implements `decide` (called every `scanInterval` seconds of simulated time).
-import type { Node } from '../api/types.js';
+import type { Node, Pod } from '../api/types.js';
 import type { SimPod } from '../sim/sim-pod.js';
 import type { Simulator, SimulatorHook } from '../sim/simulator.js';
 import { GROUP_LABEL, type NodeGroup, nodeOfGroup, type Template, templateOf } from './node-groups.js';
+import { podRequests, type Resources, subtract } from './resources.js';
 
 export const SAMPLE_SECONDS = 60;
 
@@ -75,6 +76,31 @@ export abstract class NodeAutoscalingPolicy implements SimulatorHook {
   private readonly series: PolicySeries;
   nodesAdded = 0;
   nodesRemoved = 0;
+
+  /**
+   * Pending pods left after filling the nodes already on their way, first fit in launch order (as
+   * both autoscalers count upcoming nodes). `fits` says whether a pod needing `requests` goes on
+   * template `t` with `free` left.
+   */
+  protected takeUpcoming(
+    pending: SimPod[],
+    templates: readonly Template[],
+    fits: (pod: Pod, requests: Resources, t: Template, free: Resources) => boolean,
+  ): SimPod[] {
+    if (this.launches.length === 0) return pending;
+    const bins = this.launches.map((l) => {
+      const t = templates.find((x) => x.group === l.group)!;
+      return { t, free: new Map(t.free) };
+    });
+    const left: SimPod[] = [];
+    for (const p of pending) {
+      const r = podRequests(p.pod);
+      const bin = bins.find((b) => fits(p.pod, r, b.t, b.free));
+      if (bin) bin.free = subtract(bin.free, r);
+      else left.push(p);
+    }
+    return left;
+  }
 
   constructor(
     readonly groups: readonly NodeGroup[],
