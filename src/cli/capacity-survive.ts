@@ -1,29 +1,25 @@
 // berth capacity survive: remove nodes (named, a zone, or the worst K) and report what no longer fits.
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { formatProblem, InputError } from '../api/problem.js';
 import type { ClusterSnapshot } from '../api/types.js';
+import { addPlacementOptions } from './options.js';
 import { runCommand } from './run.js';
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 export function registerSurvive(capacity: Command): void {
-  capacity
-    .command('survive')
-    .description('remove nodes, reschedule their pods by priority with the full engine, report what no longer fits')
-    .requiredOption('--snapshot <file...>', 'cluster snapshot: manifests, the conformance case format, or a directory')
-    .option('--nodes <names>', 'comma-separated node names to remove')
-    .option('--zone <zone>', `remove every node whose ${ZONE_LABEL} is this`)
-    .option('--worst <k>', 'search for the K nodes whose loss strands the most requests')
-    .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1)')
-    .option('--profile <name>', 'schedulerName of the profile to use (default: the first)')
-    .addOption(
-      new Option('--tie-break <how>', 'among top-scoring nodes').choices(['random', 'first']).default('random'),
-    )
-    .option('--seed <n>', 'seed for random tie-breaks', '1')
-    .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('table'))
-    .option('--plugin <module...>', "ES module(s) exporting custom plugins, enabled by name in the config's profiles")
-    .action((opts) => runCommand(() => surviveCommand(opts)));
+  addPlacementOptions(
+    capacity
+      .command('survive')
+      .description('remove nodes, reschedule their pods by priority with the full engine, report what no longer fits')
+      .requiredOption(
+        '--snapshot <file...>',
+        'cluster snapshot: manifests, the conformance case format, or a directory',
+      )
+      .option('--nodes <names>', 'comma-separated node names to remove')
+      .option('--zone <zone>', `remove every node whose ${ZONE_LABEL} is this`)
+      .option('--worst <k>', 'search for the K nodes whose loss strands the most requests'),
+  ).action((opts) => runCommand(() => surviveCommand(opts)));
 }
 
 interface SurviveCliOptions {
@@ -84,23 +80,17 @@ export function selectNodes(cluster: ClusterSnapshot, o: { nodes?: string; zone?
 }
 
 async function surviveCommand(opts: SurviveCliOptions): Promise<void> {
-  const [{ loadCluster }, { readSchedulerConfig, chooseProfile }, { builtinRegistry }, { parseSeed }] =
-    await Promise.all([
-      import('../load/load.js'),
-      import('../framework/config-file.js'),
-      import('../../plugins/index.js'),
-      import('./options.js'),
-    ]);
+  const [{ loadCluster }, { parseSeed, profileFromOptions }] = await Promise.all([
+    import('../load/load.js'),
+    import('./options.js'),
+  ]);
   const [{ survive }, { worstNodes }, { formatSurvive }] = await Promise.all([
     import('../capacity/survive.js'),
     import('../capacity/worst.js'),
     import('../report/survive-table.js'),
   ]);
   const seed = parseSeed(opts.seed);
-  const registry = builtinRegistry();
-  for (const path of opts.plugin ?? []) await registry.loadModule(path);
-  const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
-  const profile = chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
+  const { profile } = await profileFromOptions(opts);
   const { cluster, warnings } = await loadCluster(opts.snapshot);
   for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const selection = selectNodes(cluster, opts);

@@ -31,13 +31,8 @@ function common(cmd: Command): Command {
 }
 
 async function profileOf(opts: Common) {
-  const [{ readSchedulerConfig, chooseProfile }, { builtinRegistry }] = await Promise.all([
-    import('../framework/config-file.js'),
-    import('../../plugins/index.js'),
-  ]);
-  const registry = builtinRegistry();
-  const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
-  return chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
+  const { profileFromOptions } = await import('./options.js');
+  return (await profileFromOptions(opts)).profile;
 }
 
 async function load(path: string, strict?: boolean) {

@@ -2,24 +2,19 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { formatProblem } from '../api/problem.js';
+import { addPlacementOptions } from './options.js';
 import { runCommand } from './run.js';
 
 export function register(program: Command): void {
-  program
-    .command('schedule')
-    .description("schedule a snapshot's pending pods in queue order, each assumed before the next")
-    .requiredOption(
-      '--snapshot <file...>',
-      'cluster snapshot: the conformance case format, manifests, or a directory (several are merged)',
-    )
-    .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1)')
-    .option('--profile <name>', 'schedulerName of the profile to use (default: the first)')
-    .addOption(
-      new Option('--tie-break <how>', 'among top-scoring nodes').choices(['random', 'first']).default('random'),
-    )
-    .option('--seed <n>', 'seed for random tie-breaks', '1')
-    .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('table'))
-    .option('--plugin <module...>', "ES module(s) exporting custom plugins, enabled by name in the config's profiles")
+  addPlacementOptions(
+    program
+      .command('schedule')
+      .description("schedule a snapshot's pending pods in queue order, each assumed before the next")
+      .requiredOption(
+        '--snapshot <file...>',
+        'cluster snapshot: the conformance case format, manifests, or a directory (several are merged)',
+      ),
+  )
     .option('--strict', 'report unknown fields in the snapshot as errors')
     .addOption(
       new Option('--executor <kind>', 'single thread, worker pool, or by cluster size')
@@ -46,16 +41,12 @@ interface ScheduleOptions {
 async function schedule(opts: ScheduleOptions): Promise<void> {
   const [
     { loadCluster },
-    { readSchedulerConfig, chooseProfile },
-    { builtinRegistry },
     { scheduleAllWith },
-    { parseSeed, parseWorkers },
+    { parseSeed, parseWorkers, profileFromOptions },
     { closePools },
     { resolve },
   ] = await Promise.all([
     import('../load/load.js'),
-    import('../framework/config-file.js'),
-    import('../../plugins/index.js'),
     import('../engine/schedule-all.js'),
     import('./options.js'),
     import('../engine/executor.js'),
@@ -63,10 +54,7 @@ async function schedule(opts: ScheduleOptions): Promise<void> {
   ]);
   const seed = parseSeed(opts.seed);
   const workers = parseWorkers(opts.workers);
-  const registry = builtinRegistry();
-  for (const path of opts.plugin ?? []) await registry.loadModule(path);
-  const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
-  const profile = chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
+  const { config, profile } = await profileFromOptions(opts);
   const { cluster, warnings } = await loadCluster(opts.snapshot, { strict: opts.strict });
   for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const spec = {

@@ -127,17 +127,13 @@ async function serve(opts: ServeOptions): Promise<void> {
     { readFile },
     { default: pino },
     { loadCluster },
-    { readSchedulerConfig, chooseProfile },
-    { builtinRegistry },
     { startExtender },
-    { parseSeed, parseWorkers },
+    { parseSeed, parseWorkers, profileFromOptions },
     { resolve },
   ] = await Promise.all([
     import('node:fs/promises'),
     import('pino'),
     import('../load/load.js'),
-    import('../framework/config-file.js'),
-    import('../../plugins/index.js'),
     import('../extender/start.js'),
     import('./options.js'),
     import('node:path'),
@@ -145,10 +141,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   const seed = parseSeed(opts.seed);
   const workers = parseWorkers(opts.workers);
   const logger = pino({ level: opts.logLevel, base: { service: 'berth-extender' } });
-  const registry = builtinRegistry();
-  for (const path of opts.plugin ?? []) await registry.loadModule(path);
-  const config = opts.config ? await readSchedulerConfig(opts.config) : undefined;
-  const profile = chooseProfile({ config, configFile: opts.config, profileName: opts.profile, registry });
+  const { config, profile } = await profileFromOptions(opts);
 
   const read = async (file: string, option: string): Promise<Buffer> => {
     try {
