@@ -240,13 +240,19 @@ export class Extender {
     const scheduler = view.filterScheduler;
     const fast = scheduler.scheduleOne(view.pod, view.only, false);
     deadline.check('running the filter plugins');
-    const stamp = this.nextStamp(scheduler.snapshot.nodeCount);
+    const { passed, stamp, failed } = this.markPassed(view, fast);
+    if (!failed) return { passed, stamp };
+    return { passed, stamp, failures: this.run(scheduler, { ...view, only: failed }, deadline) };
+  }
+
+  /** Marks the offered nodes the fast pass found feasible; the ones that failed, if any did. */
+  private markPassed(view: View, fast: PodResult): { passed: Uint32Array; stamp: number; failed?: Int32Array } {
+    const stamp = this.nextStamp(view.filterScheduler.snapshot.nodeCount);
     const passed = this.marks;
     const feasible = fast.nodeIndices ?? new Int32Array(0);
     for (let i = 0; i < feasible.length; i++) passed[feasible[i]] = stamp;
     if (feasible.length === view.only.length) return { passed, stamp };
-    const failed = view.only.filter((n) => passed[n] !== stamp);
-    return { passed, stamp, failures: this.run(scheduler, { ...view, only: failed }, deadline) };
+    return { passed, stamp, failed: view.only.filter((n) => passed[n] !== stamp) };
   }
 
   /** filterExplained with both passes shared with the worker pool. */
@@ -254,12 +260,8 @@ export class Extender {
     const scheduler = view.filterScheduler;
     const fast = await pool.scheduleOne(scheduler, view.pod, view.only, false, deadline);
     deadline.check('running the filter plugins');
-    const stamp = this.nextStamp(scheduler.snapshot.nodeCount);
-    const passed = this.marks;
-    const feasible = fast.nodeIndices ?? new Int32Array(0);
-    for (let i = 0; i < feasible.length; i++) passed[feasible[i]] = stamp;
-    if (feasible.length === view.only.length) return { passed, stamp };
-    const failed = view.only.filter((n) => passed[n] !== stamp);
+    const { passed, stamp, failed } = this.markPassed(view, fast);
+    if (!failed) return { passed, stamp };
     const failures = await pool.scheduleOne(scheduler, view.pod, failed, true, deadline);
     deadline.check('running the filter and score plugins');
     return { passed, stamp, failures };
