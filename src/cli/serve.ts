@@ -42,6 +42,10 @@ export function register(program: Command): void {
         .default('auto'),
     )
     .option('--workers <n>', 'threads of work with the pool: the main thread and n - 1 pool threads', '2')
+    .option(
+      '--worker-heap <size>',
+      "each pool thread's heap limit (e.g. 512Mi): a plugin that exceeds it costs one request and its worker, not the process",
+    )
     .addOption(
       new Option('--log-level <level>', 'JSON log level')
         .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
@@ -72,6 +76,7 @@ interface ServeOptions {
   bind?: boolean;
   executor: 'single' | 'pool' | 'auto';
   workers: string;
+  workerHeap?: string;
 }
 
 function optionError(option: string, message: string): InputError {
@@ -99,6 +104,17 @@ export function parseSize(text: string, option = '--max-body'): number {
   if (!m || Number(m[1]) <= 0)
     throw optionError(option, `expected a size such as 64Mi, 10M or 1000000, got ${JSON.stringify(text)}`);
   return Number(m[1]) * SIZE_UNITS[m[2] ?? ''];
+}
+
+/** Below this a worker cannot even load the engine and its replica of a small cluster. */
+const MIN_WORKER_HEAP_MB = 32;
+
+/** --worker-heap: a size, as MiB for Node's resourceLimits. */
+export function parseWorkerHeap(text: string): number {
+  const mb = Math.floor(parseSize(text, '--worker-heap') / 1024 ** 2);
+  if (mb < MIN_WORKER_HEAP_MB)
+    throw optionError('--worker-heap', `expected at least ${MIN_WORKER_HEAP_MB}Mi, got ${JSON.stringify(text)}`);
+  return mb;
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
@@ -140,6 +156,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   ]);
   const seed = parseSeed(opts.seed);
   const workers = parseWorkers(opts.workers);
+  const workerHeapMb = opts.workerHeap === undefined ? undefined : parseWorkerHeap(opts.workerHeap);
   const logger = pino({ level: opts.logLevel, base: { service: 'berth-extender' } });
   const { config, profile } = await profileFromOptions(opts);
 
@@ -179,7 +196,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     live: opts.live && api ? { client: api } : undefined,
     bindVia: opts.bind ? api : undefined,
     processMetrics: true,
-    executor: { executor: opts.executor, workers },
+    executor: { executor: opts.executor, workers, workerHeapMb },
     profileSpec: {
       config,
       configFile: opts.config,

@@ -14,6 +14,12 @@ export interface ExecutorChoice {
   executor: ExecutorKind;
   /** Threads of work with the pool: the main thread and workers − 1 pool threads (at least one). */
   workers: number;
+  /**
+   * Each pool thread's old-generation heap in MiB (Node's resourceLimits). A plugin that leaks or
+   * runs away then ends only its worker (ERR_WORKER_OUT_OF_MEMORY), which is replaced, instead of
+   * growing until the whole process is killed. Unset: Node's default.
+   */
+  workerHeapMb?: number;
 }
 
 /**

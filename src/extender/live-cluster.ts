@@ -5,7 +5,8 @@
 // alter what the whole snapshot is built from (a node's labels, taints or allocatable, a Service's
 // selector, a PriorityClass, ...) rebuild the cluster through the loader and swap it in, as a file
 // reload does. Updates that change nothing scheduling reads (status heartbeats, readiness) are
-// ignored. Changes arriving together (a rollout) are applied together once they settle.
+// ignored. Changes arriving together (a rollout) are applied together once they settle, and never
+// while a worker pool evaluation reads the snapshot (the `gate`).
 
 import type { Logger } from 'pino';
 import type { PriorityClass } from '../api/types.js';
@@ -39,6 +40,11 @@ export interface LiveClusterOptions {
   onFatal?: (err: unknown) => void;
   /** After every full rebuild (metrics, tests). */
   onRebuild?: (nodes: number, pods: number) => void;
+  /**
+   * Runs each batch of changes when the snapshot may change: with a worker pool, after the
+   * evaluation in flight (whose workers read the snapshot) has finished. Default: at once.
+   */
+  gate?: (apply: () => void) => void;
 }
 
 type Json = Record<string, unknown>;
@@ -145,9 +151,18 @@ export class LiveCluster {
     this.timer ??= setTimeout(() => this.flush(), this.opts.settleMs ?? 100);
   }
 
-  /** Applies what changed since the last flush: pod by pod when it can, else by a rebuild. */
   private flush(): void {
     this.timer = undefined;
+    if (this.opts.gate) this.opts.gate(() => this.apply());
+    else this.apply();
+  }
+
+  /**
+   * Applies what changed since the last flush: pod by pod when it can, else by a rebuild. Changes
+   * that arrive while a gated batch waits join it.
+   */
+  private apply(): void {
+    if (!this.rebuildDue && this.podChanges.size === 0) return;
     if (!this.rebuildDue) {
       const classes = this.store('priorityClasses') as unknown as PriorityClass[];
       for (const [key, pod] of this.podChanges) {

@@ -100,18 +100,19 @@ export class PoolEvaluator {
   }
 
   /**
-   * Runs `fn` after every verb queued before it: a pool evaluation reads the snapshot from several
-   * threads while its cycle waits, so nothing may change the snapshot or reenter a scheduler then.
-   * With nothing in flight `fn` runs at once (a verb served inline stays synchronous).
+   * Runs `fn` after every verb (or cache change) queued before it: a pool evaluation reads the
+   * snapshot from several threads while its cycle waits, so nothing may change the snapshot or
+   * reenter a scheduler then. With nothing in flight `fn` runs at once (a verb served inline stays
+   * synchronous). A request's `deadline` keeps running while it waits; cache changes have none.
    */
-  exclusive<T>(fn: () => T | Promise<T>, deadline: Deadline): T | Promise<T> {
+  exclusive<T>(fn: () => T | Promise<T>, deadline?: Deadline): T | Promise<T> {
     if (!this.inFlight) {
       const out = fn();
       if (out instanceof Promise) this.track(out);
       return out;
     }
     const result = this.inFlight.then(() => {
-      deadline.check('waiting for the request before it');
+      deadline?.check('waiting for the request before it');
       return fn();
     });
     this.track(result);
@@ -181,7 +182,7 @@ export class PoolEvaluator {
   }
 
   private newPool(): WorkerPool {
-    return new this.module!.WorkerPool(Math.max(1, this.choice.workers - 1));
+    return new this.module!.WorkerPool(Math.max(1, this.choice.workers - 1), this.choice.workerHeapMb);
   }
 
   private newSession(scheduler: Scheduler): PoolSession {

@@ -112,6 +112,7 @@ export async function startExtender(o: StartOptions): Promise<RunningExtender> {
       settleMs: o.live.settleMs,
       retryMs: o.live.retryMs,
       onRebuild: () => metrics.reloads.inc({ result: 'ok' }),
+      gate: pool ? (apply) => afterPoolWork(pool, apply, o.logger) : undefined,
       onFatal: () => metrics.reloads.inc({ result: 'error' }),
     });
     live = follow;
@@ -148,4 +149,16 @@ async function poolEvaluator(o: StartOptions, cache: NodeCache): Promise<PoolEva
   const pool = new PoolEvaluator({ cache, choice, profile: o.profileSpec ?? { plugins: [] } });
   await pool.start();
   return pool;
+}
+
+/** Runs `apply` (a cache change) once the pool evaluation in flight, if any, has finished. */
+function afterPoolWork(pool: PoolEvaluator, apply: () => void, logger: Logger): void {
+  const failed = (err: unknown) =>
+    logger.error({ err: (err as Error)?.message ?? String(err) }, 'applying changes from the API server failed');
+  try {
+    const out = pool.exclusive(apply);
+    if (out instanceof Promise) out.catch(failed);
+  } catch (err) {
+    failed(err);
+  }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ApiClient } from '../../src/capture/api-client.js';
 import { resolveKubeConfig } from '../../src/capture/kubeconfig.js';
+import type { ExecutorChoice } from '../../src/engine/executor.js';
 import { type RunningExtender, startExtender } from '../../src/extender/start.js';
 import { loadClusterFromText } from '../../src/load/load.js';
 import { CASE_IDS, readCase } from '../capture/cases.js';
@@ -29,6 +30,7 @@ const ID = CASE_IDS[20];
 async function withLive(
   body: (server: FakeApiServer, ext: RunningExtender, fromFile: RunningExtender) => Promise<void>,
   prepare: (server: FakeApiServer) => void = () => {},
+  executor?: ExecutorChoice,
 ): Promise<void> {
   const c = readCase(ID);
   const server = new FakeApiServer();
@@ -37,7 +39,13 @@ async function withLive(
   await server.start();
   const client = new ApiClient(resolveKubeConfig({ kubeconfig: server.writeKubeconfig(dir) }));
   const common = { profile, logger: silent, host: '127.0.0.1', port: 0, tieBreak: 'first' as const };
-  const ext = await startExtender({ ...common, live: { client, settleMs: 5, retryMs: 5 }, bindVia: client });
+  const ext = await startExtender({
+    ...common,
+    live: { client, settleMs: 5, retryMs: 5 },
+    bindVia: client,
+    executor,
+    profileSpec: { plugins: [] },
+  });
   const fromFile = await startExtender({
     ...common,
     cluster: loadClusterFromText(JSON.stringify(c), 'case.json').cluster,
@@ -188,4 +196,39 @@ test('serve --live applies pod changes in place and ignores heartbeats; answers 
       await fresh.shutdown(0);
     }
   });
+});
+
+test('serve --live --executor pool: watch changes wait while a pool evaluation reads the snapshot, then apply', async () => {
+  await withLive(
+    async (server, ext) => {
+      const pool = ext.extender.pool;
+      assert.ok(pool, 'the extender runs with a worker pool');
+      const names = readCase(ID).nodes.map((n) => String(n.metadata.name));
+      await until('watches open', () => server.openWatches === 8);
+      const keys = () => ext.cache.current.snapshot.podByKey;
+      // An evaluation in flight: the pool is busy until `release` is called.
+      let release = () => {};
+      const busy = pool.exclusive(() => new Promise<void>((r) => (release = r)));
+      server.create('pods', {
+        metadata: { name: 'arrives-while-busy', namespace: 'default' },
+        spec: { nodeName: names[0], containers: [{ name: 'c', resources: { requests: { cpu: '100m' } } }] },
+        status: { phase: 'Running' },
+      });
+      server.create('nodes', {
+        metadata: { name: 'added-while-busy', labels: { 'kubernetes.io/hostname': 'added-while-busy' } },
+        status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' } },
+      });
+      const snapshotBefore = ext.cache.current;
+      // Well past the 5 ms settle time: the changes have arrived and are held back.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(ext.cache.current, snapshotBefore, 'no rebuild while the pool is busy');
+      assert.equal(keys().has('default/arrives-while-busy'), false, 'no pod applied while the pool is busy');
+      release();
+      await busy;
+      await until('the held changes applied', () => ext.cache.current.snapshot.nodeIndex.has('added-while-busy'));
+      assert.ok(keys().has('default/arrives-while-busy'));
+    },
+    () => {},
+    { executor: 'pool', workers: 2 },
+  );
 });

@@ -183,7 +183,7 @@ describe('a worker that dies or hangs mid-request', () => {
     ext = await start(c, {
       profile: chooseProfile({ config, registry }),
       profileSpec: { config, plugins: [path] },
-      executor: { executor: 'pool', workers: 2 },
+      executor: { executor: 'pool', workers: 2, workerHeapMb: 96 },
       deadlineMs: 3000,
     });
   });
@@ -233,6 +233,16 @@ describe('a worker that dies or hangs mid-request', () => {
     await healthy('filter');
   });
 
+  test('a plugin exhausting its worker heap: an Error reply saying so, the process lives, the next request succeeds', async () => {
+    const before = (await healthy('filter')).json;
+    const oom = await post(ext.url, 'filter', cacheArgs(apiPod('hoarder', { labels: { [LABEL]: 'oom' } }), names));
+    assert.equal(oom.status, 503);
+    assert.equal(oom.headers['x-berth-error-code'], 'WORKER_FAILED');
+    assert.match(String((oom.json as Json).Error), /memory limit/);
+    assert.deepEqual((await healthy('filter')).json, before);
+    await healthy('prioritize');
+  });
+
   test('a stuck worker (endless loop): an Error reply at the deadline, then the next request succeeds', async () => {
     const stuck = await post(ext.url, 'filter', cacheArgs(apiPod('stuck', { labels: { [LABEL]: 'loop' } }), names));
     assert.equal(stuck.status, 503);
@@ -245,9 +255,9 @@ describe('a worker that dies or hangs mid-request', () => {
   test('/metrics counts the replaced workers and shows the queue depth', async () => {
     const m = await send(`${ext.url.replace('/scheduler', '')}/metrics`);
     const restarts = /berth_extender_pool_worker_restarts_total (\d+)/.exec(m.text);
-    assert.ok(restarts && Number(restarts[1]) >= 4, m.text);
+    assert.ok(restarts && Number(restarts[1]) >= 5, m.text);
     assert.match(m.text, /berth_extender_pool_queue_depth 0/);
-    assert.match(m.text, /berth_extender_errors_total\{verb="filter",code="WORKER_FAILED"\} 2/);
+    assert.match(m.text, /berth_extender_errors_total\{verb="filter",code="WORKER_FAILED"\} 3/);
   });
 });
 
@@ -289,7 +299,7 @@ test('the operation log is rebuilt from the snapshot once it outgrows its bound,
   }
 });
 
-test('berth serve --executor pool --plugin: a worker killed by the plugin costs one request; the process stays up and exits 0', async () => {
+test('berth serve --executor pool --worker-heap --plugin: a worker killed or out of memory costs one request; the process stays up and exits 0', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-xpool-'));
   const { cluster: c, nodes } = cluster(7, 10);
   writeFileSync(join(dir, 'cluster.json'), JSON.stringify(c));
@@ -320,6 +330,8 @@ test('berth serve --executor pool --plugin: a worker killed by the plugin costs 
       'pool',
       '--workers',
       '2',
+      '--worker-heap',
+      '128Mi',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -338,6 +350,8 @@ test('berth serve --executor pool --plugin: a worker killed by the plugin costs 
     const names = nodes.map((n) => (n.metadata as Json).name as string);
     const crash = await post(url, 'filter', cacheArgs(apiPod('doomed', { labels: { [LABEL]: 'exit' } }), names));
     assert.equal(crash.headers['x-berth-error-code'], 'WORKER_FAILED');
+    const oom = await post(url, 'filter', cacheArgs(apiPod('hoarder', { labels: { [LABEL]: 'oom' } }), names));
+    assert.match(String((oom.json as Json).Error), /memory limit/);
     const ok = await post(url, 'filter', cacheArgs(apiPod('fine', { cpu: '100m' }), names));
     assert.equal(ok.status, 200, ok.text);
     assert.ok(((ok.json as Json).NodeNames as string[]).length > 0);

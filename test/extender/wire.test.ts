@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parseDuration, parseListen, parseSize } from '../../src/cli/serve.js';
+import { parseDuration, parseListen, parseSize, parseWorkerHeap } from '../../src/cli/serve.js';
 import { Deadline, type RequestError } from '../../src/extender/errors.js';
 import { normalizePrefix } from '../../src/extender/server.js';
 import { scaleScores } from '../../src/extender/verbs.js';
@@ -121,6 +121,13 @@ describe('serve options', () => {
     assert.equal(parseSize('10M'), 10_000_000);
     assert.equal(parseSize('1000'), 1000);
     assert.throws(() => parseSize('lots'), /--max-body: expected a size/);
+  });
+
+  test('--worker-heap', () => {
+    assert.equal(parseWorkerHeap('512Mi'), 512);
+    assert.equal(parseWorkerHeap('1Gi'), 1024);
+    assert.throws(() => parseWorkerHeap('1Mi'), /--worker-heap: expected at least 32Mi/);
+    assert.throws(() => parseWorkerHeap('big'), /--worker-heap: expected a size/);
   });
 
   test('--deadline', () => {

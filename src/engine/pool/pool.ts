@@ -23,13 +23,18 @@ const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 export class WorkerPool {
   private readonly piscina: Piscina;
 
-  constructor(readonly threads: number) {
+  /** `heapMb`: each thread's old-generation heap limit (ExecutorChoice.workerHeapMb). */
+  constructor(
+    readonly threads: number,
+    heapMb?: number,
+  ) {
     this.piscina = new Piscina({
       filename: WORKER,
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: 2 ** 31 - 1,
       concurrentTasksPerWorker: 1,
+      resourceLimits: heapMb === undefined ? undefined : { maxOldGenerationSizeMb: heapMb },
     });
     // A worker that fails between tasks is replaced by piscina; without a listener the event would
     // take the whole process down. A task that was running rejects on its own.
