@@ -8,6 +8,7 @@
 //
 //   npm run build && node bench/extender-load.mjs [--duration 60] [--connections 1]
 //        [--nodes 500,5000] [--pods-per-node 10] [--note 'text for the report']
+//        [--modes nodeCacheCapable,full,full-changed] [--verbs filter,prioritize]
 // Writes bench/results/extender-load.json and .md. Not part of `npm test`.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -215,6 +216,8 @@ async function drive() {
       nodes: { type: 'string', default: '500,5000' },
       'pods-per-node': { type: 'string', default: '10' },
       note: { type: 'string', default: '' },
+      modes: { type: 'string', default: 'nodeCacheCapable,full,full-changed' },
+      verbs: { type: 'string', default: 'filter,prioritize' },
     },
   });
   const duration = Number(values.duration);
@@ -224,7 +227,8 @@ async function drive() {
   const { default: autocannon } = await import('autocannon');
 
   const child = fork(fileURLToPath(import.meta.url), ['--role-server'], {
-    execArgv: ['--expose-gc'],
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. '--cpu-prof --trace-gc').
+    execArgv: ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await ask(child, undefined, 'ready');
@@ -248,10 +252,10 @@ async function drive() {
       full: JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items: nodes }, NodeNames: null }),
       'full-changed': JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items: reordered }, NodeNames: null }),
     };
-    for (const mode of Object.keys(bodies)) {
+    for (const mode of values.modes.split(',')) {
       const body = bodies[mode];
       const baselineMs = jsonBaseline(body);
-      for (const verb of ['filter', 'prioritize']) {
+      for (const verb of values.verbs.split(',')) {
         const before = (await ask(child, { type: 'rss' }, 'rss')).rss;
         const r = await autocannon({
           url: `${started.url}/${verb}`,
