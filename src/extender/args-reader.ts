@@ -85,26 +85,27 @@ export class ArgsReader {
     let count = 0;
     const still = (item: RequestNode | undefined): item is RequestNode =>
       item?.known === true && opts.cachedNode(item.name) === item.node;
-    if (last && spans.array === last.array && last.items.length === n) {
-      // The whole array is the last body's, byte for byte: item i reads as its item i did.
-      for (let i = 0; i < n; i++) {
-        const item = last.items[i];
+    // Item i is byte for byte the last body's item i when the whole array is the last one, or the
+    // scan found that item unchanged against it; other items are looked up by name.
+    const whole = last !== undefined && spans.array === last.array && last.items.length === n;
+    const some = last !== undefined && !whole && spans.before === last.array;
+    for (let i = 0; i < n; i++) {
+      if (whole || (some && i < (last?.items.length ?? 0) && spans.sameAsBefore[i] === 1)) {
+        const item = last?.items[i];
         if (still(item)) {
           reused[i] = item;
           count++;
         }
+        continue;
       }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const from = spans.base + spans.start[i];
-        const to = spans.base + spans.end[i];
-        const name = itemName(body, from);
-        const earlier = name === undefined ? undefined : this.remembered.get(name);
-        if (!earlier || earlier.bytes.length !== to - from || !still(earlier.item)) continue;
-        if (body.compare(earlier.bytes, 0, earlier.bytes.length, from, to) !== 0) continue;
-        reused[i] = earlier.item;
-        count++;
-      }
+      const from = spans.base + spans.start[i];
+      const to = spans.base + spans.end[i];
+      const name = itemName(body, from);
+      const earlier = name === undefined ? undefined : this.remembered.get(name);
+      if (!earlier || earlier.bytes.length !== to - from || !still(earlier.item)) continue;
+      if (body.compare(earlier.bytes, 0, earlier.bytes.length, from, to) !== 0) continue;
+      reused[i] = earlier.item;
+      count++;
     }
     return count > 0 ? reused : undefined;
   }

@@ -34,6 +34,10 @@ export interface ItemSpans {
    * array that differs from the one scanned before gets a new one.
    */
   array: number;
+  /** The id of the array this one was compared with item by item (0: none). */
+  before: number;
+  /** 1 where item i is byte for byte item i of array `before`. */
+  sameAsBefore: Uint8Array;
 }
 
 class Uncertain extends Error {}
@@ -152,17 +156,17 @@ export class NodeItemScanner {
   /** Ids of the arrays scanned: a new one for each array that differs from the one before. */
   private arrays = 0;
   /** The last body scanned and what the scan found: the filter verb scans its body twice. */
-  private scanned: { body: Uint8Array; spans: ItemSpans | undefined } | undefined;
+  private scanned: { body: Buffer; spans: ItemSpans | undefined } | undefined;
 
   /** The byte ranges of the body's `Nodes.items` elements, or undefined when not certain. */
-  scan(body: Uint8Array): ItemSpans | undefined {
+  scan(body: Buffer): ItemSpans | undefined {
     if (this.scanned?.body === body) return this.scanned.spans;
     const spans = this.scanBody(body);
     this.scanned = { body, spans };
     return spans;
   }
 
-  private scanBody(body: Uint8Array): ItemSpans | undefined {
+  private scanBody(body: Buffer): ItemSpans | undefined {
     let spans: ItemSpans | undefined;
     let nodes = 0;
     const onlyKeys = (escaped: boolean, matched: boolean, count: number): number => {
@@ -202,16 +206,19 @@ export class NodeItemScanner {
     return spans;
   }
 
-  /** The array at `from`: the remembered ranges when its bytes are the last array's, else a scan. */
-  private items(body: Uint8Array, from: number): ItemSpans {
+  /**
+   * The array at `from`: the remembered ranges when its bytes are the last array's, else a scan
+   * that compares each item with the last array's item at the same index before walking it.
+   */
+  private items(body: Buffer, from: number): ItemSpans {
     const last = this.last;
-    if (last && from + last.length <= body.length) {
-      const same = Buffer.from(body.buffer, body.byteOffset + from, last.length).equals(
-        last.bytes.subarray(0, last.length),
-      );
-      if (same) return { ...last.spans, base: from };
-    }
-    return scanArray(body, from, ++this.arrays);
+    if (
+      last &&
+      from + last.length <= body.length &&
+      body.compare(last.bytes, 0, last.length, from, from + last.length) === 0
+    )
+      return { ...last.spans, base: from };
+    return scanArray(body, from, ++this.arrays, last);
   }
 
   private remember(array: Uint8Array, spans: ItemSpans): void {
@@ -222,19 +229,39 @@ export class NodeItemScanner {
   }
 }
 
-/** Scans the array at `from` element by element; `array` is its id. */
-function scanArray(body: Uint8Array, from: number, array: number): ItemSpans {
+/**
+ * Scans the array at `from` element by element; `array` is its id. An element whose bytes are those
+ * of `last`'s element at the same index is that element (a value ends where its bytes say), so
+ * only elements that changed are walked byte by byte.
+ */
+function scanArray(body: Buffer, from: number, array: number, last: Remembered | undefined): ItemSpans {
   const start: number[] = [];
   const end: number[] = [];
   const nulls: number[] = [];
+  const same: number[] = [];
+  const before = last?.spans;
+  const count = before ? before.start.length : 0;
   let i = skipSpace(body, from + 1);
   if (body[i] !== RBRACKET) {
-    for (;;) {
-      sawNull = false;
-      const e = skipValue(body, i);
+    for (let k = 0; ; k++) {
+      let e = -1;
+      if (k < count && before && last) {
+        const length = before.end[k] - before.start[k];
+        const at = before.start[k];
+        if (i + length <= body.length && body.compare(last.bytes, at, at + length, i, i + length) === 0) {
+          e = i + length;
+          nulls.push(before.hasNull[k]);
+          same.push(1);
+        }
+      }
+      if (e < 0) {
+        sawNull = false;
+        e = skipValue(body, i);
+        nulls.push(sawNull ? 1 : 0);
+        same.push(0);
+      }
       start.push(i - from);
       end.push(e - from);
-      nulls.push(sawNull ? 1 : 0);
       i = skipSpace(body, e);
       if (body[i] === RBRACKET) break;
       i = skipSpace(body, expect(body, i, COMMA));
@@ -247,11 +274,13 @@ function scanArray(body: Uint8Array, from: number, array: number): ItemSpans {
     hasNull: Uint8Array.from(nulls),
     close: i + 1 - from,
     array,
+    before: before ? before.array : 0,
+    sameAsBefore: Uint8Array.from(same),
   };
 }
 
 /** One-off scan, without memory of an earlier body. */
-export function scanNodeItems(body: Uint8Array): ItemSpans | undefined {
+export function scanNodeItems(body: Buffer): ItemSpans | undefined {
   return new NodeItemScanner().scan(body);
 }
 
