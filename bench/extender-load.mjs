@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Load on the extender: autocannon against filter and prioritize at 500 and 5,000 nodes, in
 // nodeCacheCapable mode (names only) and full mode (a v1.NodeList in every request), the latter
-// both with nodes equal to the cached ones and with nodes that all differ (a snapshot per request).
+// with nodes equal to the cached ones, with a new heartbeat on a different 1 % of them in each
+// request, and with nodes that all differ (a snapshot per request).
 // Server RSS is read before and after each scenario, to show memory stays stable. The server runs in
 // a child process on loopback, as it would beside kube-scheduler; this process drives the load.
 // Baseline: JSON.parse + JSON.stringify of the same request body, the least any extender must pay.
 //
 //   npm run build && node bench/extender-load.mjs [--duration 60] [--connections 1]
 //        [--nodes 500,5000] [--pods-per-node 10] [--note 'text for the report']
-//        [--modes nodeCacheCapable,full,full-changed] [--verbs filter,prioritize]
+//        [--modes nodeCacheCapable,full,full-heartbeat,full-changed] [--verbs filter,prioritize]
 // Writes bench/results/extender-load.json and .md. Not part of `npm test`.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -49,7 +50,9 @@ function node(i) {
     status: {
       capacity: allocatable,
       allocatable,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+      conditions: [
+        { type: 'Ready', status: 'True', lastHeartbeatTime: '2026-11-22T09:59:00Z', reason: 'KubeletReady' },
+      ],
       addresses: [{ type: 'InternalIP', address: `10.0.${i >> 8}.${i & 255}` }],
       nodeInfo: { kubeletVersion: 'v1.35.4', architecture: 'amd64', operatingSystem: 'linux' },
       images: [
@@ -216,7 +219,7 @@ async function drive() {
       nodes: { type: 'string', default: '500,5000' },
       'pods-per-node': { type: 'string', default: '10' },
       note: { type: 'string', default: '' },
-      modes: { type: 'string', default: 'nodeCacheCapable,full,full-changed' },
+      modes: { type: 'string', default: 'nodeCacheCapable,full,full-heartbeat,full-changed' },
       verbs: { type: 'string', default: 'filter,prioritize' },
     },
   });
@@ -247,13 +250,32 @@ async function drive() {
       ...x,
       metadata: { ...x.metadata, labels: { ...x.metadata.labels, 'bench.berth.dev/changed': 'true' } },
     }));
+    // "full-heartbeat": requests cycle through 4 bodies, each with a different 1 % of the nodes
+    // carrying a newer heartbeat (status.conditions, which scheduling does not read), as kubelets
+    // report in a live cluster: every request's node list differs from the one before in 2 %.
+    const beating = [0, 1, 2, 3].map((k) =>
+      nodes.map((x, i) =>
+        i % 100 === k
+          ? {
+              ...x,
+              status: {
+                ...x.status,
+                conditions: [{ ...x.status.conditions[0], lastHeartbeatTime: `2026-11-22T10:0${k}:00Z` }],
+              },
+            }
+          : x,
+      ),
+    );
+    const full = (items) => JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items }, NodeNames: null });
     const bodies = {
       nodeCacheCapable: JSON.stringify({ Pod: incoming, Nodes: null, NodeNames: nodes.map((x) => x.metadata.name) }),
-      full: JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items: nodes }, NodeNames: null }),
-      'full-changed': JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items: reordered }, NodeNames: null }),
+      full: full(nodes),
+      'full-heartbeat': beating.map(full),
+      'full-changed': full(reordered),
     };
     for (const mode of values.modes.split(',')) {
-      const body = bodies[mode];
+      const cycle = [bodies[mode]].flat();
+      const body = cycle[0];
       const baselineMs = jsonBaseline(body);
       for (const verb of values.verbs.split(',')) {
         const before = (await ask(child, { type: 'rss' }, 'rss')).rss;
@@ -261,7 +283,7 @@ async function drive() {
           url: `${started.url}/${verb}`,
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body,
+          ...(cycle.length > 1 ? { requests: cycle.map((b) => ({ body: b })) } : { body }),
           connections,
           duration,
           timeout: 10,

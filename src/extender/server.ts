@@ -311,8 +311,8 @@ function elapsedMs(started: bigint): number {
 }
 
 /**
- * The request body, refused once it passes `limit` bytes or the deadline. With `buffers`, a body of
- * declared length is read into one of theirs (give it back once its reply is written).
+ * The request body, refused once it passes `limit` bytes or the deadline. With `buffers`, a large
+ * body is read into one of theirs (give it back once its reply is written).
  */
 export function readBody(
   req: IncomingMessage,
@@ -330,8 +330,8 @@ export function readBody(
       return;
     }
     const chunks: Buffer[] = [];
-    // Declared length: the body is copied into place as it arrives, no list of chunks to join.
-    const into = buffers && Number.isInteger(declared) && declared > 0 ? buffers.take(declared) : undefined;
+    // A kept buffer that fits the declared length: the body is copied into place as it arrives.
+    const into = buffers && Number.isInteger(declared) ? buffers.reuse(declared) : undefined;
     let size = 0;
     let settled = false;
     const finish = (err: RequestError | undefined, value?: Buffer) => {
@@ -367,7 +367,8 @@ export function readBody(
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => finish(undefined, into ? into.subarray(0, size) : Buffer.concat(chunks, size)));
+    const join = () => (buffers ? buffers.join(chunks, size) : Buffer.concat(chunks, size));
+    req.on('end', () => finish(undefined, into ? into.subarray(0, size) : join()));
     req.on('error', (err) => finish(new RequestError('BAD_REQUEST', `reading the request failed: ${err.message}`)));
     req.on('aborted', () => finish(new RequestError('BAD_REQUEST', 'the client aborted the request')));
   });

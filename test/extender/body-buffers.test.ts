@@ -1,51 +1,57 @@
-// Request bodies read into reused buffers (body-buffers.ts): large ones come back for later bodies,
-// small ones are ordinary buffers, and only a few are kept.
+// Request bodies read into reused buffers (body-buffers.ts): a large body's buffer, given back,
+// serves later bodies that fit; small ones are ordinary buffers; only a few are kept; nothing is
+// allocated for a length merely declared.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { BodyBuffers } from '../../src/extender/body-buffers.js';
 
 const LARGE = 1024 * 1024;
 
+function received(size: number): Buffer[] {
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  const chunks: Buffer[] = [];
+  for (let left = size; left > 0; left -= chunk.length) chunks.push(chunk.subarray(0, Math.min(left, chunk.length)));
+  return chunks;
+}
+
 describe('BodyBuffers', () => {
-  test('a large buffer given back serves the next body that fits', () => {
+  test('nothing to reuse at first; a joined body given back serves the next one that fits', () => {
     const buffers = new BodyBuffers();
-    const first = buffers.take(LARGE);
+    assert.equal(buffers.reuse(LARGE), undefined, 'no buffer for a declared length alone');
+    const first = buffers.join(received(LARGE), LARGE);
     assert.equal(first.length, LARGE);
+    assert.ok(first.every((b) => b === 7));
     buffers.give(first);
-    const second = buffers.take(LARGE - 10);
-    assert.equal(second.length, LARGE - 10);
-    assert.equal(second.buffer, first.buffer);
-    assert.notEqual(second, first, 'a new view each time');
-    const bigger = buffers.take(4 * LARGE);
-    assert.notEqual(bigger.buffer, first.buffer, 'too small: a new one');
+    const next = buffers.reuse(LARGE + 1000);
+    assert.ok(next, 'room to spare: a slightly longer body fits');
+    assert.equal(next.length, LARGE + 1000);
+    assert.equal(next.buffer, first.buffer);
+    assert.equal(buffers.reuse(LARGE), undefined, 'handed out: not again until given back');
+    assert.equal(buffers.reuse(4 * LARGE), undefined);
   });
 
-  test('a buffer in use is never handed out', () => {
+  test('a buffer given back twice is handed out once', () => {
     const buffers = new BodyBuffers();
-    const a = buffers.take(LARGE);
-    const b = buffers.take(LARGE);
-    assert.notEqual(a.buffer, b.buffer);
+    const a = buffers.join(received(LARGE), LARGE);
     buffers.give(a);
     buffers.give(a);
-    const c = buffers.take(LARGE);
-    const d = buffers.take(LARGE);
-    assert.equal(c.buffer, a.buffer);
-    assert.notEqual(d.buffer, a.buffer, 'given back twice, handed out once');
+    assert.ok(buffers.reuse(LARGE));
+    assert.equal(buffers.reuse(LARGE), undefined);
   });
 
-  test('small bodies are not kept; at most two large ones are, the largest', () => {
+  test('small bodies are ordinary buffers, not kept; at most two large ones are, the largest', () => {
     const buffers = new BodyBuffers();
-    const small = buffers.take(1000);
+    const small = buffers.join(received(1000), 1000);
     assert.equal(small.length, 1000);
     buffers.give(small);
-    assert.ok(buffers.take(LARGE).buffer.byteLength >= LARGE, 'a small one given back serves no large body');
+    assert.equal(buffers.reuse(1000), undefined);
     const sizes = [LARGE, 2 * LARGE, 3 * LARGE];
-    const taken = sizes.map((n) => buffers.take(n));
-    for (const t of taken) buffers.give(t);
+    const joined = sizes.map((n) => buffers.join(received(n), n));
+    for (const b of joined) buffers.give(b);
     // Largest first, so that each takes the best fit.
-    const [third, second, first] = [...sizes].reverse().map((n) => buffers.take(n));
-    assert.equal(third.buffer, taken[2].buffer);
-    assert.equal(second.buffer, taken[1].buffer);
-    assert.notEqual(first.buffer, taken[0].buffer, 'the smallest was let go');
+    const [third, second, first] = [...sizes].reverse().map((n) => buffers.reuse(n));
+    assert.equal(third?.buffer, joined[2].buffer);
+    assert.equal(second?.buffer, joined[1].buffer);
+    assert.equal(first, undefined, 'the smallest was let go');
   });
 });
