@@ -64,7 +64,7 @@ export class ArgsReader {
       try {
         skeleton = JSON.parse(this.skeleton(body, spans, reused).toString('utf8'));
       } catch {
-        // Not expected of a body whose items scanned: the whole body, as before.
+        // Not JSON (the scan does not validate): the whole body, for JSON.parse's own message.
       }
       if (skeleton !== undefined) args = readExtenderArgs(skeleton, { ...opts, reusedItems: reused });
     }
