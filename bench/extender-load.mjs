@@ -2,14 +2,15 @@
 // Load on the extender: autocannon against filter and prioritize at 500 and 5,000 nodes, in
 // nodeCacheCapable mode (names only) and full mode (a v1.NodeList in every request), the latter
 // with nodes equal to the cached ones, with a new heartbeat on a different 1 % of them in each
-// request, and with nodes that all differ (a snapshot per request).
+// request, in a different order in each request (full-shuffled, not in the default run), and with
+// nodes that all differ (a snapshot per request).
 // Server RSS is read before and after each scenario, to show memory stays stable. The server runs in
 // a child process on loopback, as it would beside kube-scheduler; this process drives the load.
 // Baseline: JSON.parse + JSON.stringify of the same request body, the least any extender must pay.
 //
 //   npm run build && node bench/extender-load.mjs [--duration 60] [--connections 1]
 //        [--nodes 500,5000] [--pods-per-node 10] [--note 'text for the report']
-//        [--modes nodeCacheCapable,full,full-heartbeat,full-changed] [--verbs filter,prioritize]
+//        [--modes nodeCacheCapable,full,full-heartbeat,full-shuffled,full-changed] [--verbs filter,prioritize]
 // Writes bench/results/extender-load.json and .md. Not part of `npm test`.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -266,11 +267,27 @@ async function drive() {
           : x,
       ),
     );
+    // "full-shuffled": requests cycle through 4 bodies with the nodes in different orders, as
+    // kube-scheduler's parallel filter collects them.
+    const shuffled = [1, 2, 3, 4].map((seed) => {
+      let state = seed;
+      const random = () => {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        return state / 2147483648;
+      };
+      const order = [...nodes];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      return order;
+    });
     const full = (items) => JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items }, NodeNames: null });
     const bodies = {
       nodeCacheCapable: JSON.stringify({ Pod: incoming, Nodes: null, NodeNames: nodes.map((x) => x.metadata.name) }),
       full: full(nodes),
       'full-heartbeat': beating.map(full),
+      'full-shuffled': shuffled.map(full),
       'full-changed': full(reordered),
     };
     for (const mode of values.modes.split(',')) {
