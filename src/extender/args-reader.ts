@@ -14,13 +14,13 @@
 // JSON.parse of the whole body, with its own error message.
 import type { Node } from '../api/types.js';
 import { RequestError } from './errors.js';
-import { type ItemSpans, itemName, NodeItemScanner } from './raw-items.js';
+import { type ItemSpans, itemName, type KnownItem, type KnownLookup, NodeItemScanner } from './raw-items.js';
 import { type ExtenderArgs, type ReadOptions, type RequestNode, readExtenderArgs } from './wire.js';
 
 /** A node item read before: its bytes (a copy), what they read as, and when it was last seen. */
-interface Remembered {
-  bytes: Buffer;
-  item: RequestNode;
+interface Remembered extends KnownItem {
+  readonly bytes: Buffer;
+  readonly item: RequestNode;
   seen: number;
 }
 
@@ -43,6 +43,11 @@ export class ArgsReader {
   private requests = 0;
   /** "0,0,0,…": placeholders for runs of reused items, cut to length. */
   private placeholders = Buffer.alloc(0);
+  /** For the scan: the remembered item an element may be, by the name its bytes start with. */
+  private readonly lookup: KnownLookup = (body, at) => {
+    const name = itemName(body, at);
+    return name === undefined ? undefined : this.remembered.get(name);
+  };
 
   /** The byte ranges of the body's Nodes.items (remembered for the body last read). */
   spans(body: Buffer): ItemSpans | undefined {
@@ -55,7 +60,7 @@ export class ArgsReader {
     const last = this.last;
     // Set again only once this body is read: a body that fails leaves nothing to compare with.
     this.last = undefined;
-    const spans = this.scanner.scan(body);
+    const spans = this.scanner.scan(body, this.lookup);
     if (!spans || spans.start.length === 0) return readExtenderArgs(parseJson(body), opts);
     const reused = this.reusable(body, spans, last, opts);
     let args: ExtenderArgs | undefined;
@@ -86,7 +91,8 @@ export class ArgsReader {
     const still = (item: RequestNode | undefined): item is RequestNode =>
       item?.known === true && opts.cachedNode(item.name) === item.node;
     // Item i is byte for byte the last body's item i when the whole array is the last one, or the
-    // scan found that item unchanged against it; other items are looked up by name.
+    // scan found that item unchanged against it; else the scan may have found it to be a remembered
+    // item (by name, then bytes); else it is looked up here.
     const whole = last !== undefined && spans.array === last.array && last.items.length === n;
     const some = last !== undefined && !whole && spans.before === last.array;
     for (let i = 0; i < n; i++) {
@@ -96,6 +102,12 @@ export class ArgsReader {
           reused[i] = item;
           count++;
         }
+        continue;
+      }
+      const matched = spans.matched[i] as Remembered | undefined;
+      if (matched && still(matched.item)) {
+        reused[i] = matched.item;
+        count++;
         continue;
       }
       const from = spans.base + spans.start[i];
@@ -154,7 +166,7 @@ export class ArgsReader {
         continue;
       }
       const bytes = Buffer.from(body.subarray(spans.base + spans.start[i], spans.base + spans.end[i]));
-      this.remembered.set(item.name, { bytes, item, seen: now });
+      this.remembered.set(item.name, { bytes, hasNull: spans.hasNull[i], item, seen: now });
     }
     this.last = { array: spans.array, items };
     if (this.remembered.size > REMEMBERED_PER_ITEM * items.length + 1024) {

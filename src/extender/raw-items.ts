@@ -17,6 +17,15 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const LOWER_N = 0x6e;
 
+/** An item read before (the caller's): its bytes, an object's, and whether they hold a `null`. */
+export interface KnownItem {
+  readonly bytes: Uint8Array;
+  readonly hasNull: number;
+}
+
+/** Where an item that starts at `at` in `body` may have been read before (a hint: bytes decide). */
+export type KnownLookup = (body: Buffer, at: number) => KnownItem | undefined;
+
 /**
  * Byte ranges of `Nodes.items[i]` in the body: `base + start[i]` to `base + end[i]`, and whether
  * each one holds a `null` literal.
@@ -38,6 +47,8 @@ export interface ItemSpans {
   before: number;
   /** 1 where item i is byte for byte item i of array `before`. */
   sameAsBefore: Uint8Array;
+  /** Per item, the known item (from the scan's lookup) whose bytes it is, where one was found. */
+  matched: readonly (KnownItem | undefined)[];
 }
 
 class Uncertain extends Error {}
@@ -159,14 +170,14 @@ export class NodeItemScanner {
   private scanned: { body: Buffer; spans: ItemSpans | undefined } | undefined;
 
   /** The byte ranges of the body's `Nodes.items` elements, or undefined when not certain. */
-  scan(body: Buffer): ItemSpans | undefined {
+  scan(body: Buffer, known?: KnownLookup): ItemSpans | undefined {
     if (this.scanned?.body === body) return this.scanned.spans;
-    const spans = this.scanBody(body);
+    const spans = this.scanBody(body, known);
     this.scanned = { body, spans };
     return spans;
   }
 
-  private scanBody(body: Buffer): ItemSpans | undefined {
+  private scanBody(body: Buffer, known: KnownLookup | undefined): ItemSpans | undefined {
     let spans: ItemSpans | undefined;
     let nodes = 0;
     const onlyKeys = (escaped: boolean, matched: boolean, count: number): number => {
@@ -185,7 +196,7 @@ export class NodeItemScanner {
           items = onlyKeys(esc, keyIs(body, f, t, 'items'), items);
           if (items === seen) return skipValue(body, v);
           if (body[v] !== LBRACKET) throw UNCERTAIN;
-          spans = this.items(body, v);
+          spans = this.items(body, v, known);
           return v + spans.close;
         });
       });
@@ -210,7 +221,7 @@ export class NodeItemScanner {
    * The array at `from`: the remembered ranges when its bytes are the last array's, else a scan
    * that compares each item with the last array's item at the same index before walking it.
    */
-  private items(body: Buffer, from: number): ItemSpans {
+  private items(body: Buffer, from: number, known: KnownLookup | undefined): ItemSpans {
     const last = this.last;
     if (
       last &&
@@ -218,7 +229,7 @@ export class NodeItemScanner {
       body.compare(last.bytes, 0, last.length, from, from + last.length) === 0
     )
       return { ...last.spans, base: from };
-    return scanArray(body, from, ++this.arrays, last);
+    return scanArray(body, from, ++this.arrays, last, known);
   }
 
   private remember(array: Uint8Array, spans: ItemSpans): void {
@@ -231,14 +242,21 @@ export class NodeItemScanner {
 
 /**
  * Scans the array at `from` element by element; `array` is its id. An element whose bytes are those
- * of `last`'s element at the same index is that element (a value ends where its bytes say), so
- * only elements that changed are walked byte by byte.
+ * of `last`'s element at the same index, or of an object `known` offers for it, is that element (a
+ * value ends where its bytes say), so only elements not seen before are walked byte by byte.
  */
-function scanArray(body: Buffer, from: number, array: number, last: Remembered | undefined): ItemSpans {
+function scanArray(
+  body: Buffer,
+  from: number,
+  array: number,
+  last: Remembered | undefined,
+  known: KnownLookup | undefined,
+): ItemSpans {
   const start: number[] = [];
   const end: number[] = [];
   const nulls: number[] = [];
   const same: number[] = [];
+  const matched: (KnownItem | undefined)[] = [];
   const before = last?.spans;
   const count = before ? before.start.length : 0;
   let i = skipSpace(body, from + 1);
@@ -252,6 +270,21 @@ function scanArray(body: Buffer, from: number, array: number, last: Remembered |
           e = i + length;
           nulls.push(before.hasNull[k]);
           same.push(1);
+        }
+      }
+      if (e < 0 && known && body[i] === LBRACE) {
+        const item = known(body, i);
+        const length = item ? item.bytes.length : 0;
+        if (
+          item &&
+          item.bytes[0] === LBRACE &&
+          i + length <= body.length &&
+          body.compare(item.bytes, 0, length, i, i + length) === 0
+        ) {
+          e = i + length;
+          nulls.push(item.hasNull);
+          same.push(0);
+          matched[start.length] = item;
         }
       }
       if (e < 0) {
@@ -276,6 +309,7 @@ function scanArray(body: Buffer, from: number, array: number, last: Remembered |
     array,
     before: before ? before.array : 0,
     sameAsBefore: Uint8Array.from(same),
+    matched,
   };
 }
 

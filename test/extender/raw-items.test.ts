@@ -144,7 +144,7 @@ describe('scanNodeItems', () => {
     assert.equal(scanner.scan(body), scanner.scan(body), 'the same body scanned twice: the same result');
   });
 
-  test('property: a scanner fed a sequence of bodies (each overwritten once scanned) finds what a fresh scan finds', () => {
+  test('property: a scanner fed a sequence of bodies (each overwritten once scanned), offered items read before or not, finds what a fresh scan finds', () => {
     // Items from a small pool, so that many recur at the same index or elsewhere.
     const pool = ['{"a":1}', '{"a":2}', '{"b":[1,null]}', '{"c":"x\\\\"}', '7', '"s"', 'null', '{"a":1 }'];
     const bodyText = fc.record({
@@ -152,21 +152,33 @@ describe('scanNodeItems', () => {
       pod: fc.string({ maxLength: 4 }),
       space: fc.constantFrom('', ' ', '\n'),
     });
+    // The items a lookup offers as read before, in turn: some are the item there, most are not.
+    const offers = fc.option(fc.array(fc.nat(pool.length - 1), { minLength: 1, maxLength: 5 }), { nil: undefined });
     fc.assert(
-      fc.property(fc.array(bodyText, { minLength: 1, maxLength: 8 }), (bodies) => {
+      fc.property(fc.array(bodyText, { minLength: 1, maxLength: 8 }), offers, (bodies, offered) => {
         const scanner = new NodeItemScanner();
+        let calls = 0;
+        const known = offered
+          ? () => {
+              const text = pool[offered[calls++ % offered.length]];
+              return { bytes: Buffer.from(text), hasNull: text.includes('null') ? 1 : 0 };
+            }
+          : undefined;
         let previous: { id: number; items: string[] } | undefined;
         for (const { items, pod, space } of bodies) {
           const texts = items.map((i) => pool[i]);
           const bytes = Buffer.from(
             `{"Pod":${JSON.stringify(pod)},"Nodes":{"items":[${space}${texts.join(`${space},`)}]}}`,
           );
-          const spans = scanner.scan(bytes);
+          const spans = scanner.scan(bytes, known);
           const fresh = scanNodeItems(Buffer.from(bytes));
           assert.ok(spans && fresh);
           assert.deepEqual(slices(bytes, spans), texts);
           assert.deepEqual([...spans.hasNull], [...fresh.hasNull]);
           assert.equal(spans.close, fresh.close);
+          spans.matched.forEach((item, i) => {
+            if (item) assert.equal(Buffer.from(item.bytes).toString('utf8'), texts[i]);
+          });
           if (previous && spans.array !== previous.id) {
             assert.equal(spans.before, previous.id);
             spans.sameAsBefore.forEach((same, i) => {
