@@ -24,14 +24,16 @@ interface Remembered extends KnownItem {
   seen: number;
 }
 
-/** Items remembered beyond this many per node of the last request are swept when unseen lately. */
-const REMEMBERED_PER_ITEM = 2;
+/** Items remembered beyond this many per node (of the cache, or of the request) are swept when unseen lately. */
+const REMEMBERED_PER_NODE = 2;
 /** Requests an item may go unseen before a sweep forgets it. */
 const SWEEP_AGE = 16;
 
 export interface ArgsReaderOptions extends ReadOptions {
   /** The Node the cache holds under `name` now. */
   cachedNode: (name: string) => Node | undefined;
+  /** How many nodes the cache holds (kube-scheduler may send a different part of them each time). */
+  cachedNodes: number;
 }
 
 export class ArgsReader {
@@ -74,7 +76,7 @@ export class ArgsReader {
       if (skeleton !== undefined) args = readExtenderArgs(skeleton, { ...opts, reusedItems: reused });
     }
     args ??= readExtenderArgs(parseJson(body), opts);
-    if (args.nodes?.length === spans.start.length) this.remember(body, spans, args.nodes);
+    if (args.nodes?.length === spans.start.length) this.remember(body, spans, args.nodes, opts.cachedNodes);
     return args;
   }
 
@@ -155,7 +157,7 @@ export class ArgsReader {
   }
 
   /** Notes the body's known items for later requests; forgets long-unseen ones. */
-  private remember(body: Buffer, spans: ItemSpans, items: readonly RequestNode[]): void {
+  private remember(body: Buffer, spans: ItemSpans, items: readonly RequestNode[], cachedNodes: number): void {
     const now = this.requests;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
@@ -169,7 +171,7 @@ export class ArgsReader {
       this.remembered.set(item.name, { bytes, hasNull: spans.hasNull[i], item, seen: now });
     }
     this.last = { array: spans.array, items };
-    if (this.remembered.size > REMEMBERED_PER_ITEM * items.length + 1024) {
+    if (this.remembered.size > REMEMBERED_PER_NODE * Math.max(items.length, cachedNodes) + 1024) {
       for (const [name, entry] of this.remembered) if (now - entry.seen > SWEEP_AGE) this.remembered.delete(name);
     }
   }

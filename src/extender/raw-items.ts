@@ -1,10 +1,12 @@
 // Full mode's filter reply echoes the passing nodes (ExtenderFilterResult.Nodes): megabytes of JSON
 // that the request already holds. This finds each `Nodes.items` element's byte range in the request
-// body, so the reply can copy those bytes instead of serialising the parsed objects again.
-// The scan runs only on a body JSON.parse has accepted, so it reads structure and does not validate.
-// It gives up (undefined) whenever the bytes might not name the same thing JSON.parse + `field`
-// picked: a body that is not valid UTF-8, escapes in a key that decides the path, a `Nodes` or
-// `items` key matched more than once (any case), or anything it does not expect.
+// body, so the reply can copy those bytes instead of serialising the parsed objects again, and so
+// the args reader (args-reader.ts) can tell which elements it has read before.
+// The scan reads structure and does not validate: it runs before JSON.parse, and what it finds in a
+// body that is not JSON is only byte ranges (the reader's JSON.parse then refuses that body). It
+// gives up (undefined) whenever the bytes might not name the same thing JSON.parse + `field` picks:
+// a body that is not valid UTF-8, escapes in a key that decides the path, a `Nodes` or `items` key
+// matched more than once (any case), or anything it does not expect.
 import { isUtf8 } from 'node:buffer';
 
 const QUOTE = 0x22;

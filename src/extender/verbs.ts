@@ -127,6 +127,7 @@ export class Extender {
       priorityClasses: cache.current.cluster.priorityClasses,
       knownNode: (name: string, raw: Obj) => cache.knownNode(name, raw),
       cachedNode: (name: string) => cache.cachedNode(name),
+      cachedNodes: cache.current.snapshot.nodeCount,
     };
   }
 

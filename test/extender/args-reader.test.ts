@@ -31,6 +31,7 @@ function options(cache: NodeCache): ArgsReaderOptions {
     priorityClasses: cache.current.cluster.priorityClasses,
     knownNode: (name, raw) => cache.knownNode(name, raw),
     cachedNode: (name) => cache.cachedNode(name),
+    cachedNodes: cache.current.snapshot.nodeCount,
   };
 }
 
@@ -106,6 +107,19 @@ describe('ArgsReader', () => {
     assert.equal(n1, byName.get('n1'));
     assert.equal(n6.known, true, 'a node new to the reader is read (and is the cached n6)');
     assert.equal(byName.has('n6'), false);
+  });
+
+  test('a different part of the cluster each time (percentageOfNodesToScore): nodes seen requests ago are reused', () => {
+    const reader = new ArgsReader();
+    const first = reader.read(body(CACHED.slice(0, 3)), options(cache));
+    reader.read(body(CACHED.slice(3)), options(cache));
+    const next = body([CACHED[2], CACHED[0], CACHED[1]]);
+    const third = reader.read(next, options(cache));
+    assertSameArgs(third, oldRead(next, cache));
+    assert.deepEqual(
+      third.nodes?.map((item) => first.nodes?.indexOf(item)),
+      [2, 0, 1],
+    );
   });
 
   test('a node changed only where scheduling does not read is read again, and still stands for the cached node', () => {
