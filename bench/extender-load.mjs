@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Load on the extender: autocannon against filter and prioritize at 500 and 5,000 nodes, in
 // nodeCacheCapable mode (names only) and full mode (a v1.NodeList in every request), the latter
-// both with nodes equal to the cached ones and with nodes that all differ (a snapshot per request).
+// with nodes equal to the cached ones, with a new heartbeat on a different 1 % of them in each
+// request, in a different order in each request, and with nodes that all differ (a snapshot per
+// request).
 // Server RSS is read before and after each scenario, to show memory stays stable. The server runs in
 // a child process on loopback, as it would beside kube-scheduler; this process drives the load.
 // Baseline: JSON.parse + JSON.stringify of the same request body, the least any extender must pay.
 //
 //   npm run build && node bench/extender-load.mjs [--duration 60] [--connections 1]
 //        [--nodes 500,5000] [--pods-per-node 10] [--note 'text for the report']
+//        [--modes nodeCacheCapable,full,full-heartbeat,full-shuffled,full-changed] [--verbs filter,prioritize]
 // Writes bench/results/extender-load.json and .md. Not part of `npm test`.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,7 +51,9 @@ function node(i) {
     status: {
       capacity: allocatable,
       allocatable,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+      conditions: [
+        { type: 'Ready', status: 'True', lastHeartbeatTime: '2026-11-22T09:59:00Z', reason: 'KubeletReady' },
+      ],
       addresses: [{ type: 'InternalIP', address: `10.0.${i >> 8}.${i & 255}` }],
       nodeInfo: { kubeletVersion: 'v1.35.4', architecture: 'amd64', operatingSystem: 'linux' },
       images: [
@@ -215,6 +220,8 @@ async function drive() {
       nodes: { type: 'string', default: '500,5000' },
       'pods-per-node': { type: 'string', default: '10' },
       note: { type: 'string', default: '' },
+      modes: { type: 'string', default: 'nodeCacheCapable,full,full-heartbeat,full-shuffled,full-changed' },
+      verbs: { type: 'string', default: 'filter,prioritize' },
     },
   });
   const duration = Number(values.duration);
@@ -224,7 +231,8 @@ async function drive() {
   const { default: autocannon } = await import('autocannon');
 
   const child = fork(fileURLToPath(import.meta.url), ['--role-server'], {
-    execArgv: ['--expose-gc'],
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. '--cpu-prof --trace-gc').
+    execArgv: ['--expose-gc', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await ask(child, undefined, 'ready');
@@ -243,21 +251,56 @@ async function drive() {
       ...x,
       metadata: { ...x.metadata, labels: { ...x.metadata.labels, 'bench.berth.dev/changed': 'true' } },
     }));
+    // "full-heartbeat": requests cycle through 4 bodies, each with a different 1 % of the nodes
+    // carrying a newer heartbeat (status.conditions, which scheduling does not read), as kubelets
+    // report in a live cluster: every request's node list differs from the one before in 2 %.
+    const beating = [0, 1, 2, 3].map((k) =>
+      nodes.map((x, i) =>
+        i % 100 === k
+          ? {
+              ...x,
+              status: {
+                ...x.status,
+                conditions: [{ ...x.status.conditions[0], lastHeartbeatTime: `2026-11-22T10:0${k}:00Z` }],
+              },
+            }
+          : x,
+      ),
+    );
+    // "full-shuffled": requests cycle through 4 bodies with the nodes in different orders, as
+    // kube-scheduler's parallel filter collects them.
+    const shuffled = [1, 2, 3, 4].map((seed) => {
+      let state = seed;
+      const random = () => {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        return state / 2147483648;
+      };
+      const order = [...nodes];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      return order;
+    });
+    const full = (items) => JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items }, NodeNames: null });
     const bodies = {
       nodeCacheCapable: JSON.stringify({ Pod: incoming, Nodes: null, NodeNames: nodes.map((x) => x.metadata.name) }),
-      full: JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items: nodes }, NodeNames: null }),
-      'full-changed': JSON.stringify({ Pod: incoming, Nodes: { metadata: {}, items: reordered }, NodeNames: null }),
+      full: full(nodes),
+      'full-heartbeat': beating.map(full),
+      'full-shuffled': shuffled.map(full),
+      'full-changed': full(reordered),
     };
-    for (const mode of Object.keys(bodies)) {
-      const body = bodies[mode];
+    for (const mode of values.modes.split(',')) {
+      const cycle = [bodies[mode]].flat();
+      const body = cycle[0];
       const baselineMs = jsonBaseline(body);
-      for (const verb of ['filter', 'prioritize']) {
+      for (const verb of values.verbs.split(',')) {
         const before = (await ask(child, { type: 'rss' }, 'rss')).rss;
         const r = await autocannon({
           url: `${started.url}/${verb}`,
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body,
+          ...(cycle.length > 1 ? { requests: cycle.map((b) => ({ body: b })) } : { body }),
           connections,
           duration,
           timeout: 10,

@@ -171,6 +171,13 @@ export class NodeCache {
     return map;
   }
 
+  /** The cached Node named `name`, if any. Nodes are replaced, never changed in place. */
+  cachedNode(name: string): Node | undefined {
+    const snap = this.state.snapshot;
+    const index = snap.nodeIndex.get(name);
+    return index === undefined ? undefined : snap.nodes[index];
+  }
+
   /** The cached Node named `name` when the request's `raw` object schedules exactly like it. */
   knownNode(name: string, raw: Obj): Node | undefined {
     const snap = this.state.snapshot;

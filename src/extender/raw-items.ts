@@ -1,10 +1,12 @@
 // Full mode's filter reply echoes the passing nodes (ExtenderFilterResult.Nodes): megabytes of JSON
 // that the request already holds. This finds each `Nodes.items` element's byte range in the request
-// body, so the reply can copy those bytes instead of serialising the parsed objects again.
-// The scan runs only on a body JSON.parse has accepted, so it reads structure and does not validate.
-// It gives up (undefined) whenever the bytes might not name the same thing JSON.parse + `field`
-// picked: a body that is not valid UTF-8, escapes in a key that decides the path, a `Nodes` or
-// `items` key matched more than once (any case), or anything it does not expect.
+// body, so the reply can copy those bytes instead of serialising the parsed objects again, and so
+// the args reader (args-reader.ts) can tell which elements it has read before.
+// The scan reads structure and does not validate: it runs before JSON.parse, and what it finds in a
+// body that is not JSON is only byte ranges (the reader's JSON.parse then refuses that body). It
+// gives up (undefined) whenever the bytes might not name the same thing JSON.parse + `field` picks:
+// a body that is not valid UTF-8, escapes in a key that decides the path, a `Nodes` or `items` key
+// matched more than once (any case), or anything it does not expect.
 import { isUtf8 } from 'node:buffer';
 
 const QUOTE = 0x22;
@@ -17,6 +19,15 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const LOWER_N = 0x6e;
 
+/** An item read before (the caller's): its bytes, an object's, and whether they hold a `null`. */
+export interface KnownItem {
+  readonly bytes: Uint8Array;
+  readonly hasNull: number;
+}
+
+/** Where an item that starts at `at` in `body` may have been read before (a hint: bytes decide). */
+export type KnownLookup = (body: Buffer, at: number) => KnownItem | undefined;
+
 /**
  * Byte ranges of `Nodes.items[i]` in the body: `base + start[i]` to `base + end[i]`, and whether
  * each one holds a `null` literal.
@@ -27,6 +38,19 @@ export interface ItemSpans {
   end: Int32Array;
   /** 1 where the item has a `null` (Go reads it as unset; the old reply dropped it). */
   hasNull: Uint8Array;
+  /** Just past the array's closing ']' (relative to base, as start and end). */
+  close: number;
+  /**
+   * Which array this is: scans of byte-identical arrays one after the other share the id; an
+   * array that differs from the one scanned before gets a new one.
+   */
+  array: number;
+  /** The id of the array this one was compared with item by item (0: none). */
+  before: number;
+  /** 1 where item i is byte for byte item i of array `before`. */
+  sameAsBefore: Uint8Array;
+  /** Per item, the known item (from the scan's lookup) whose bytes it is, where one was found. */
+  matched: readonly (KnownItem | undefined)[];
 }
 
 class Uncertain extends Error {}
@@ -126,26 +150,36 @@ function eachMember(
   }
 }
 
-/** The items array of the previous body, and its spans (relative to the array's '['). */
+/** The last items array scanned: a copy of its bytes (in `bytes`, reused), its ranges. */
 interface Remembered {
-  body: Uint8Array;
-  from: number;
-  to: number;
+  bytes: Buffer;
+  length: number;
   spans: ItemSpans;
 }
 
 /**
  * Finds the `Nodes.items` byte ranges of request bodies. kube-scheduler sends the same node list
- * request after request (only the pod differs), so the last body's items array is remembered: when
- * the new body holds the same bytes where its array starts, those bytes are the same complete JSON
- * value (a value starting with '[' ends where its bytes say), and the remembered ranges hold.
+ * request after request (only the pod differs), so the last items array is remembered (a copy: the
+ * server reuses body buffers): when the new body holds the same bytes where its array starts, those
+ * bytes are the same complete JSON value (a value starting with '[' ends where its bytes say), and
+ * the remembered ranges hold.
  */
 export class NodeItemScanner {
   private last: Remembered | undefined;
+  /** Ids of the arrays scanned: a new one for each array that differs from the one before. */
+  private arrays = 0;
+  /** The last body scanned and what the scan found: the filter verb scans its body twice. */
+  private scanned: { body: Buffer; spans: ItemSpans | undefined } | undefined;
 
   /** The byte ranges of the body's `Nodes.items` elements, or undefined when not certain. */
-  scan(body: Uint8Array): ItemSpans | undefined {
-    if (!isUtf8(body)) return undefined;
+  scan(body: Buffer, known?: KnownLookup): ItemSpans | undefined {
+    if (this.scanned?.body === body) return this.scanned.spans;
+    const spans = this.scanBody(body, known);
+    this.scanned = { body, spans };
+    return spans;
+  }
+
+  private scanBody(body: Buffer, known: KnownLookup | undefined): ItemSpans | undefined {
     let spans: ItemSpans | undefined;
     let nodes = 0;
     const onlyKeys = (escaped: boolean, matched: boolean, count: number): number => {
@@ -164,68 +198,169 @@ export class NodeItemScanner {
           items = onlyKeys(esc, keyIs(body, f, t, 'items'), items);
           if (items === seen) return skipValue(body, v);
           if (body[v] !== LBRACKET) throw UNCERTAIN;
-          const found = this.items(body, v);
-          spans = found.spans;
-          return found.to;
+          spans = this.items(body, v, known);
+          return v + spans.close;
         });
       });
       if (skipSpace(body, end) !== body.length) return undefined;
-      return spans;
     } catch (err) {
       if (err instanceof Uncertain) return undefined;
       throw err;
     }
+    if (!spans) return undefined;
+    // Valid UTF-8 throughout (checked in pieces: the cuts are at ASCII bytes); an array equal to
+    // the remembered one was checked when it was scanned.
+    const from = spans.base;
+    const to = from + spans.close;
+    const same = spans.array === this.last?.spans.array;
+    if (!isUtf8(body.subarray(0, from)) || !isUtf8(body.subarray(to))) return undefined;
+    if (!same && !isUtf8(body.subarray(from, to))) return undefined;
+    if (!same) this.remember(body.subarray(from, to), spans);
+    return spans;
   }
 
-  /** The array at `from`: the remembered ranges when its bytes are the last body's, else a scan. */
-  private items(body: Uint8Array, from: number): { spans: ItemSpans; to: number } {
+  /**
+   * The array at `from`: the remembered ranges when its bytes are the last array's, else a scan
+   * that compares each item with the last array's item at the same index before walking it.
+   */
+  private items(body: Buffer, from: number, known: KnownLookup | undefined): ItemSpans {
     const last = this.last;
-    if (last) {
-      const length = last.to - last.from;
-      if (from + length <= body.length) {
-        const same = Buffer.from(body.buffer, body.byteOffset + from, length).equals(
-          Buffer.from(last.body.buffer, last.body.byteOffset + last.from, length),
-        );
-        if (same) {
-          this.last = { ...last, body, from, to: from + length };
-          return { spans: { ...last.spans, base: from }, to: from + length };
-        }
-      }
-    }
-    const spans = scanArray(body, from);
-    this.last = { body, from, to: spans.to, spans: spans.spans };
-    return spans;
+    if (
+      last &&
+      from + last.length <= body.length &&
+      body.compare(last.bytes, 0, last.length, from, from + last.length) === 0
+    )
+      return { ...last.spans, base: from };
+    return scanArray(body, from, ++this.arrays, last, known);
+  }
+
+  private remember(array: Uint8Array, spans: ItemSpans): void {
+    let bytes = this.last?.bytes;
+    if (!bytes || bytes.length < array.length) bytes = Buffer.allocUnsafe(array.length + (array.length >> 3));
+    bytes.set(array);
+    this.last = { bytes, length: array.length, spans };
   }
 }
 
-/** Scans the array at `from` element by element. */
-function scanArray(body: Uint8Array, from: number): { spans: ItemSpans; to: number } {
+/**
+ * Scans the array at `from` element by element; `array` is its id. An element whose bytes are those
+ * of `last`'s element at the same index, or of an object `known` offers for it, is that element (a
+ * value ends where its bytes say), so only elements not seen before are walked byte by byte.
+ */
+function scanArray(
+  body: Buffer,
+  from: number,
+  array: number,
+  last: Remembered | undefined,
+  known: KnownLookup | undefined,
+): ItemSpans {
   const start: number[] = [];
   const end: number[] = [];
   const nulls: number[] = [];
+  const same: number[] = [];
+  const matched: (KnownItem | undefined)[] = [];
+  const before = last?.spans;
+  const count = before ? before.start.length : 0;
   let i = skipSpace(body, from + 1);
   if (body[i] !== RBRACKET) {
-    for (;;) {
-      sawNull = false;
-      const e = skipValue(body, i);
+    for (let k = 0; ; k++) {
+      let e = -1;
+      if (k < count && before && last) {
+        const length = before.end[k] - before.start[k];
+        const at = before.start[k];
+        if (i + length <= body.length && body.compare(last.bytes, at, at + length, i, i + length) === 0) {
+          e = i + length;
+          nulls.push(before.hasNull[k]);
+          same.push(1);
+        }
+      }
+      if (e < 0 && known && body[i] === LBRACE) {
+        const item = known(body, i);
+        const length = item ? item.bytes.length : 0;
+        if (
+          item &&
+          item.bytes[0] === LBRACE &&
+          i + length <= body.length &&
+          body.compare(item.bytes, 0, length, i, i + length) === 0
+        ) {
+          e = i + length;
+          nulls.push(item.hasNull);
+          same.push(0);
+          matched[start.length] = item;
+        }
+      }
+      if (e < 0) {
+        sawNull = false;
+        e = skipValue(body, i);
+        nulls.push(sawNull ? 1 : 0);
+        same.push(0);
+      }
       start.push(i - from);
       end.push(e - from);
-      nulls.push(sawNull ? 1 : 0);
       i = skipSpace(body, e);
       if (body[i] === RBRACKET) break;
       i = skipSpace(body, expect(body, i, COMMA));
     }
   }
-  const spans = {
+  return {
     base: from,
     start: Int32Array.from(start),
     end: Int32Array.from(end),
     hasNull: Uint8Array.from(nulls),
+    close: i + 1 - from,
+    array,
+    before: before ? before.array : 0,
+    sameAsBefore: Uint8Array.from(same),
+    matched,
   };
-  return { spans, to: i + 1 };
 }
 
 /** One-off scan, without memory of an earlier body. */
-export function scanNodeItems(body: Uint8Array): ItemSpans | undefined {
+export function scanNodeItems(body: Buffer): ItemSpans | undefined {
   return new NodeItemScanner().scan(body);
+}
+
+const METADATA = Buffer.from('metadata');
+const NAME = Buffer.from('name');
+
+/** True when b[from, from + key.length) is `key`. */
+function bytesAre(b: Uint8Array, from: number, key: Uint8Array): boolean {
+  for (let k = 0; k < key.length; k++) if (b[from + k] !== key[k]) return false;
+  return true;
+}
+
+/** Where the value of the first member named exactly `key` of the object at `i` starts, or -1. */
+function memberValue(b: Uint8Array, i: number, key: Uint8Array): number {
+  i = expect(b, skipSpace(b, i), LBRACE);
+  i = skipSpace(b, i);
+  if (b[i] === RBRACE) return -1;
+  for (;;) {
+    if (b[i] !== QUOTE) throw UNCERTAIN;
+    const keyEnd = stringEnd(b, i);
+    const value = skipSpace(b, expect(b, skipSpace(b, keyEnd), COLON));
+    if (keyEnd - i - 2 === key.length && bytesAre(b, i + 1, key)) return value;
+    i = skipSpace(b, skipValue(b, value));
+    if (b[i] === RBRACE) return -1;
+    i = skipSpace(b, expect(b, i, COMMA));
+  }
+}
+
+/**
+ * The `metadata.name` of the node item starting at `from`, read from its bytes without parsing the
+ * rest; undefined when it is not a plain string there. A hint to find the item's earlier copy by,
+ * never trusted as the name: whatever it finds is compared byte for byte.
+ */
+export function itemName(body: Buffer, from: number): string | undefined {
+  try {
+    const meta = memberValue(body, from, METADATA);
+    if (meta < 0 || body[meta] !== LBRACE) return undefined;
+    const name = memberValue(body, meta, NAME);
+    if (name < 0 || body[name] !== QUOTE) return undefined;
+    const end = stringEnd(body, name);
+    for (let k = name + 1; k < end - 1; k++) if (body[k] === BACKSLASH) return undefined;
+    return body.toString('utf8', name + 1, end - 1);
+  } catch (err) {
+    if (err instanceof Uncertain) return undefined;
+    throw err;
+  }
 }

@@ -7,6 +7,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
+import { parseJson } from './args-reader.js';
+import { BodyBuffers } from './body-buffers.js';
 import type { NodeCache } from './cache.js';
 import { Deadline, RequestError } from './errors.js';
 import { RawJson } from './filter-echo.js';
@@ -53,6 +55,8 @@ export class ExtenderServer {
   private readonly prefix: string;
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Buffers large request bodies are read into, reused from request to request. */
+  private readonly bodies = new BodyBuffers();
 
   constructor(options: ServerOptions) {
     this.options = options;
@@ -191,13 +195,16 @@ export class ExtenderServer {
     let body: unknown;
     let bytes: Buffer;
     try {
-      bytes = await readBody(req, this.options.maxBody, deadline);
+      bytes = await readBody(req, this.options.maxBody, deadline, this.bodies);
       deadline.check('reading the request');
-      body = parseJson(bytes);
+      // filter and prioritize read their bytes themselves (full mode parses only new nodes).
+      if (verb !== 'filter' && verb !== 'prioritize') body = parseJson(bytes);
     } catch (err) {
       if (err instanceof RequestError && err.code === 'BODY_TOO_LARGE') res.setHeader('Connection', 'close');
       return this.fail(res, verb, err);
     }
+    // The reply may be views of the body (filter's echoed nodes): reused once it is written.
+    res.once('finish', () => this.bodies.give(bytes));
     try {
       const reply = await this.dispatch(verb, body, bytes, deadline);
       deadline.check('writing the reply');
@@ -220,9 +227,9 @@ export class ExtenderServer {
     const ext = this.options.extender;
     switch (verb) {
       case 'filter':
-        return ext.filter(body, deadline, bytes);
+        return ext.filterBytes(bytes, deadline);
       case 'prioritize':
-        return ext.prioritize(body, deadline);
+        return ext.prioritizeBytes(bytes, deadline);
       case 'preempt':
         return ext.preempt(body, deadline);
       case 'bind':
@@ -303,8 +310,16 @@ function elapsedMs(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-/** The request body, refused once it passes `limit` bytes or the deadline. */
-export function readBody(req: IncomingMessage, limit: number, deadline: Deadline): Promise<Buffer> {
+/**
+ * The request body, refused once it passes `limit` bytes or the deadline. With `buffers`, a large
+ * body is read into one of theirs (give it back once its reply is written).
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  deadline: Deadline,
+  buffers?: BodyBuffers,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     const tooLarge = () =>
@@ -315,6 +330,8 @@ export function readBody(req: IncomingMessage, limit: number, deadline: Deadline
       return;
     }
     const chunks: Buffer[] = [];
+    // A kept buffer that fits the declared length: the body is copied into place as it arrives.
+    const into = buffers && Number.isInteger(declared) ? buffers.reuse(declared) : undefined;
     let size = 0;
     let settled = false;
     const finish = (err: RequestError | undefined, value?: Buffer) => {
@@ -322,6 +339,7 @@ export function readBody(req: IncomingMessage, limit: number, deadline: Deadline
       settled = true;
       clearTimeout(timer);
       if (err) {
+        if (into) buffers?.give(into);
         req.removeListener('data', onData);
         req.resume();
         reject(err);
@@ -332,6 +350,15 @@ export function readBody(req: IncomingMessage, limit: number, deadline: Deadline
       Math.max(0, deadline.at - Date.now()),
     );
     const onData = (chunk: Buffer) => {
+      if (into) {
+        if (size + chunk.length > into.length) {
+          finish(new RequestError('BAD_REQUEST', 'the request body is longer than its Content-Length'));
+          return;
+        }
+        into.set(chunk, size);
+        size += chunk.length;
+        return;
+      }
       size += chunk.length;
       if (size > limit) {
         finish(tooLarge());
@@ -340,18 +367,9 @@ export function readBody(req: IncomingMessage, limit: number, deadline: Deadline
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => finish(undefined, Buffer.concat(chunks, size)));
+    const join = () => (buffers ? buffers.join(chunks, size) : Buffer.concat(chunks, size));
+    req.on('end', () => finish(undefined, into ? into.subarray(0, size) : join()));
     req.on('error', (err) => finish(new RequestError('BAD_REQUEST', `reading the request failed: ${err.message}`)));
     req.on('aborted', () => finish(new RequestError('BAD_REQUEST', 'the client aborted the request')));
   });
-}
-
-/** JSON.parse with a message that says where the text stops being JSON. */
-export function parseJson(bytes: Buffer): unknown {
-  if (bytes.length === 0) throw new RequestError('BAD_JSON', 'empty request body: expected a JSON object');
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw new RequestError('BAD_JSON', `request body is not valid JSON: ${(err as Error).message}`);
-  }
 }

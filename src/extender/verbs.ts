@@ -11,12 +11,12 @@ import type { Obj } from '../load/check.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import type { Binder } from './api-binder.js';
+import { ArgsReader, type ArgsReaderOptions } from './args-reader.js';
 import { type NodeCache, nodeFingerprint } from './cache.js';
 import type { Deadline } from './errors.js';
 import { echoFilterReply, type RawJson } from './filter-echo.js';
 import type { PoolEvaluator } from './pool-evaluator.js';
 import { compileBudgets, selectVictimsOnNode } from './preemption.js';
-import { NodeItemScanner } from './raw-items.js';
 import {
   type BindingResult,
   dropNulls,
@@ -101,8 +101,8 @@ export class Extender {
   private stamp = 0;
   /** Per node index: prioritize's scaled score, where `marks` holds the request's stamp. */
   private scores = new Uint8Array(0);
-  /** Full-mode filter: where the request's node objects are, to copy them into the reply. */
-  private readonly itemScanner = new NodeItemScanner();
+  /** Reads requests from their bytes, parsing only the node items it has not read before. */
+  private readonly reader = new ArgsReader();
 
   readonly binder: Binder | undefined;
   readonly pool: PoolEvaluator | undefined;
@@ -121,11 +121,13 @@ export class Extender {
     if (this.recent.size > this.recentLimit) this.recent.delete(this.recent.keys().next().value as string);
   }
 
-  private readOptions() {
+  private readOptions(): ArgsReaderOptions {
     const cache = this.cache;
     return {
       priorityClasses: cache.current.cluster.priorityClasses,
       knownNode: (name: string, raw: Obj) => cache.knownNode(name, raw),
+      cachedNode: (name: string) => cache.cachedNode(name),
+      cachedNodes: cache.current.snapshot.nodeCount,
     };
   }
 
@@ -280,7 +282,15 @@ export class Extender {
   filter(body: unknown, deadline: Deadline): FilterResult | Promise<FilterResult>;
   filter(body: unknown, deadline: Deadline, source: Buffer): FilterReply | Promise<FilterReply>;
   filter(body: unknown, deadline: Deadline, source?: Buffer): FilterReply | Promise<FilterReply> {
-    const args = readExtenderArgs(body, this.readOptions());
+    return this.filterArgs(readExtenderArgs(body, this.readOptions()), deadline, source);
+  }
+
+  /** filter on the request's bytes, which full mode parses only where they are new (args-reader.ts). */
+  filterBytes(bytes: Buffer, deadline: Deadline): FilterReply | Promise<FilterReply> {
+    return this.filterArgs(this.reader.read(bytes, this.readOptions()), deadline, bytes);
+  }
+
+  private filterArgs(args: ExtenderArgs, deadline: Deadline, source?: Buffer): FilterReply | Promise<FilterReply> {
     const view = this.view(args, deadline);
     if (this.pool?.serves(view.filterScheduler, view.only.length)) {
       return this.filterPooled(view, this.pool, deadline).then((outcome) =>
@@ -330,7 +340,7 @@ export class Extender {
       const last = new Map<string, number>();
       for (let i = 0; i < args.nodes.length; i++) last.set(args.nodes[i].name, i);
       const order = passing.map((name) => last.get(name) as number);
-      const spans = source && order.length > 0 ? this.itemScanner.scan(source) : undefined;
+      const spans = source && order.length > 0 ? this.reader.spans(source) : undefined;
       if (source && spans && spans.start.length === args.nodes.length) {
         return echoFilterReply(source, spans, args.nodes, order, args.nodeListHead ?? {}, rest);
       }
@@ -348,7 +358,15 @@ export class Extender {
   }
 
   prioritize(body: unknown, deadline: Deadline): HostPriority[] | Promise<HostPriority[]> {
-    const args = readExtenderArgs(body, this.readOptions());
+    return this.prioritizeArgs(readExtenderArgs(body, this.readOptions()), deadline);
+  }
+
+  /** prioritize on the request's bytes (see filterBytes). */
+  prioritizeBytes(bytes: Buffer, deadline: Deadline): HostPriority[] | Promise<HostPriority[]> {
+    return this.prioritizeArgs(this.reader.read(bytes, this.readOptions()), deadline);
+  }
+
+  private prioritizeArgs(args: ExtenderArgs, deadline: Deadline): HostPriority[] | Promise<HostPriority[]> {
     const view = this.view(args, deadline);
     if (this.pool?.serves(view.scheduler, view.only.length)) {
       return this.pool

@@ -56,6 +56,11 @@ export interface ReadOptions {
    * a node is taken as the cached one, without validating it again.
    */
   knownNode?: (name: string, raw: Obj) => Node | undefined;
+  /**
+   * Full mode: items read before from the same bytes (args-reader.ts), by index into
+   * `Nodes.items`; the body holds a placeholder there, and the item is taken as it is.
+   */
+  reusedItems?: readonly (RequestNode | undefined)[];
 }
 
 /** Checks and defaults the request's Pod as the loader does for a pod in a file. */
@@ -94,7 +99,10 @@ function readNodeList(v: unknown, opts: ReadOptions): { head: Obj; nodes: Reques
   for (const key of Object.keys(list)) if (key.toLowerCase() !== 'items') head[key] = list[key];
   if (items === undefined || items === null) return { head, nodes: [] };
   if (!Array.isArray(items)) throw badRequest('Nodes.items', `expected an array, got ${describe(items)}`);
+  const reused = opts.reusedItems;
   const nodes = items.map((item, i): RequestNode => {
+    const again = reused?.[i];
+    if (again) return again;
     const path = `Nodes.items[${i}]`;
     const raw = requireObject(item, path);
     const meta = raw.metadata;

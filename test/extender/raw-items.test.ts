@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Deadline } from '../../src/extender/errors.js';
 import { RawJson } from '../../src/extender/filter-echo.js';
-import { type ItemSpans, NodeItemScanner, scanNodeItems } from '../../src/extender/raw-items.js';
+import { type ItemSpans, itemName, NodeItemScanner, scanNodeItems } from '../../src/extender/raw-items.js';
 import type { RunningExtender } from '../../src/extender/start.js';
 import { apiNode, apiPod, clusterOf, type Json, post, start } from './helpers.js';
 
@@ -127,6 +127,83 @@ describe('scanNodeItems', () => {
       assert.ok(spans);
       assert.deepEqual(slices(body, spans), expected);
     }
+  });
+
+  test('array ids: the same array again keeps its id; a changed one gets a new id and marks its unchanged items', () => {
+    const scanner = new NodeItemScanner();
+    const wrap = (items: string) => Buffer.from(`{"Pod":{},"Nodes":{"items":[${items}]}}`);
+    const a = scanner.scan(wrap('{"a":1},{"b":2},{"c":3}'));
+    const again = scanner.scan(wrap('{"a":1},{"b":2},{"c":3}'));
+    const changed = scanner.scan(wrap('{"a":1},{"b":22},{"c":3},{"d":4}'));
+    assert.ok(a && again && changed);
+    assert.equal(again.array, a.array);
+    assert.notEqual(changed.array, a.array);
+    assert.equal(changed.before, a.array);
+    assert.deepEqual([...changed.sameAsBefore], [1, 0, 1, 0]);
+    const body = wrap('{"a":1},{"b":22},{"c":3},{"d":4}');
+    assert.equal(scanner.scan(body), scanner.scan(body), 'the same body scanned twice: the same result');
+  });
+
+  test('property: a scanner fed a sequence of bodies (each overwritten once scanned), offered items read before or not, finds what a fresh scan finds', () => {
+    // Items from a small pool, so that many recur at the same index or elsewhere.
+    const pool = ['{"a":1}', '{"a":2}', '{"b":[1,null]}', '{"c":"x\\\\"}', '7', '"s"', 'null', '{"a":1 }'];
+    const bodyText = fc.record({
+      items: fc.array(fc.nat(pool.length - 1), { maxLength: 6 }),
+      pod: fc.string({ maxLength: 4 }),
+      space: fc.constantFrom('', ' ', '\n'),
+    });
+    // The items a lookup offers as read before, in turn: some are the item there, most are not.
+    const offers = fc.option(fc.array(fc.nat(pool.length - 1), { minLength: 1, maxLength: 5 }), { nil: undefined });
+    fc.assert(
+      fc.property(fc.array(bodyText, { minLength: 1, maxLength: 8 }), offers, (bodies, offered) => {
+        const scanner = new NodeItemScanner();
+        let calls = 0;
+        const known = offered
+          ? () => {
+              const text = pool[offered[calls++ % offered.length]];
+              return { bytes: Buffer.from(text), hasNull: text.includes('null') ? 1 : 0 };
+            }
+          : undefined;
+        let previous: { id: number; items: string[] } | undefined;
+        for (const { items, pod, space } of bodies) {
+          const texts = items.map((i) => pool[i]);
+          const bytes = Buffer.from(
+            `{"Pod":${JSON.stringify(pod)},"Nodes":{"items":[${space}${texts.join(`${space},`)}]}}`,
+          );
+          const spans = scanner.scan(bytes, known);
+          const fresh = scanNodeItems(Buffer.from(bytes));
+          assert.ok(spans && fresh);
+          assert.deepEqual(slices(bytes, spans), texts);
+          assert.deepEqual([...spans.hasNull], [...fresh.hasNull]);
+          assert.equal(spans.close, fresh.close);
+          spans.matched.forEach((item, i) => {
+            if (item) assert.equal(Buffer.from(item.bytes).toString('utf8'), texts[i]);
+          });
+          if (previous && spans.array !== previous.id) {
+            assert.equal(spans.before, previous.id);
+            spans.sameAsBefore.forEach((same, i) => {
+              if (same === 1) assert.equal(texts[i], previous?.items[i]);
+            });
+          }
+          if (previous && spans.array === previous.id) assert.deepEqual(texts, previous.items);
+          previous = { id: spans.array, items: texts };
+          bytes.fill(0x5b); // the server reuses body buffers: nothing may read this one again
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('itemName reads metadata.name from the bytes; anything unusual gives undefined', () => {
+    const name = (text: string) => itemName(Buffer.from(` ${text}`), 1);
+    assert.equal(name('{"kind":"Node","metadata":{"labels":{"a":"b"},"name":"n-1"},"spec":{}}'), 'n-1');
+    assert.equal(name('{"metadata":{"name":"zoné"}}'), 'zoné');
+    assert.equal(name('{"metadata":{"name":"a\\u0062"}}'), undefined, 'escaped');
+    assert.equal(name('{"metadata":{"name":5}}'), undefined);
+    assert.equal(name('{"metadata":{}}'), undefined);
+    assert.equal(name('{"spec":{}}'), undefined);
+    assert.equal(name('{"metadata":{"name":"x'), undefined, 'truncated');
+    assert.equal(name('[1]'), undefined);
   });
 
   test('property: every range parses to the parsed item; hasNull says whether it holds a null', () => {
