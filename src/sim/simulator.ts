@@ -39,6 +39,7 @@ import { DEFAULT_QUEUE_OPTIONS, type QueueOptions, SchedulingQueue } from './que
 import { type ChartSeries, type LineSink, Recorder, round } from './recorder.js';
 import { scaleTargetOf } from './scale-target.js';
 import { makeSimPod, type SimPod } from './sim-pod.js';
+import { withPriority } from './with-priority.js';
 
 /** Pods on a failed node are deleted after this long (the default not-ready/unreachable toleration). */
 export const NODE_FAIL_EVICTION_SECONDS = 300;
@@ -747,8 +748,7 @@ export class Simulator implements ControllerHost {
 
   private newPod(pod: Pod, o: { owner?: Controller; duration?: number; daemon?: boolean }): SimPod {
     const priority = this.priorityOf(pod);
-    const withPriority = pod.spec.priority === priority ? pod : { ...pod, spec: { ...pod.spec, priority } };
-    return makeSimPod(withPriority, {
+    return makeSimPod(withPriority(pod, priority), {
       id: this.podSeq++,
       priority,
       daemon: o.daemon,

@@ -12,6 +12,7 @@ import type { ClusterSnapshot, Labels, Node, Pod, TaintEffect } from '../api/typ
 import { ABSENT, Interner } from './interner.js';
 import { NodeChangeLog } from './node-change-log.js';
 import { type HostPort, makePodInfo, type PodInfo } from './pod-info.js';
+import { PodParts } from './pod-parts.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './pod-requests.js';
 import { internLabels } from './selector.js';
 import { sharedF64, sharedI32, sharedU8, sharedU32 } from './shared-arrays.js';
@@ -132,6 +133,10 @@ export class Snapshot {
   readonly nodeChanges = new NodeChangeLog();
 
   private readonly valueIntCache: number[] = [];
+  private readonly podParts = new PodParts(
+    (l) => this.internLabels(l),
+    (r) => this.resourceId(r),
+  );
   private readonly extensions = new Map<string, SnapshotExtension>();
 
   /** A worker's replica: numeric columns are the owner's shared buffers, attached, never written. */
@@ -190,11 +195,7 @@ export class Snapshot {
 
   /** A PodInfo whose ids belong to this snapshot (not yet bound). */
   podInfo(pod: Pod): PodInfo {
-    return makePodInfo(
-      pod,
-      (l) => this.internLabels(l),
-      (r) => this.resourceId(r),
-    );
+    return makePodInfo(pod, this.podParts);
   }
 
   /**
