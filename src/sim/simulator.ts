@@ -32,7 +32,7 @@ import { DeploymentController } from './controllers/deployment.js';
 import { JobController, type JobStatus } from './controllers/job.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
 import { StatefulSetController } from './controllers/statefulset.js';
-import { Heap } from './heap.js';
+import { EventHeap } from './event-heap.js';
 import { HPA_SYNC_SECONDS, type HpaSummary, PodAutoscaling } from './pod-autoscaling.js';
 import { findPreemption } from './preemption.js';
 import { DEFAULT_QUEUE_OPTIONS, type QueueOptions, SchedulingQueue } from './queue.js';
@@ -138,16 +138,12 @@ export interface SimulationResult {
   resources: string[];
 }
 
-function eventLess(a: SimEvent, b: SimEvent): boolean {
-  return a.t !== b.t ? a.t < b.t : a.seq < b.seq;
-}
-
 export class Simulator implements ControllerHost {
   now = 0;
   readonly cluster: LiveCluster;
   readonly queue: SchedulingQueue;
   readonly recorder: Recorder;
-  private readonly events = new Heap<SimEvent>(eventLess);
+  private readonly events = new EventHeap<SimEvent>();
   private seq = 0;
   private podSeq = 0;
   /** Live pods (queued, running or lost) by key. */
@@ -273,7 +269,7 @@ export class Simulator implements ControllerHost {
       const traceDone = this.reader === null && !this.traceInHeap;
       const limit = this.options.until ?? (traceDone ? this.lastTraceTime : Number.POSITIVE_INFINITY);
       const t = Math.min(
-        this.events.peek()?.t ?? Number.POSITIVE_INFINITY,
+        this.events.peekTime(),
         this.queue.nextBackoff(),
         this.queue.nextFlush(),
         this.options.hook?.nextWake() ?? Number.POSITIVE_INFINITY,
@@ -281,9 +277,8 @@ export class Simulator implements ControllerHost {
       if (t === Number.POSITIVE_INFINITY || t > limit) break;
       this.recorder.advance(t, this.cluster.snapshot, this.running, this.queue.pendingCount);
       this.now = t;
-      for (let top = this.events.peek(); top && top.t === t; top = this.events.peek()) {
-        this.events.pop();
-        this.handle(top);
+      while (this.events.peekTime() === t) {
+        this.handle(this.events.pop()!);
         this.pullTrace();
         if (++this.eventCount % progressEvery === 0) this.progress();
       }
