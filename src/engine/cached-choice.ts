@@ -43,8 +43,12 @@ export interface CachedChoiceInput {
 export class ChoiceScratch {
   /** A one-node list for evaluating a single node. */
   readonly one = new Int32Array(1);
-  readonly codes = new Uint8Array(1);
-  readonly fresh = new Float64Array(1);
+  /** Nodes to re-evaluate, the ones still passing, and per list position codes, scores and sums. */
+  stale = new Int32Array(0);
+  alive = new Int32Array(0);
+  codes = new Uint8Array(0);
+  fresh = new Float64Array(0);
+  sums = new Float64Array(0);
   feasible = new Int32Array(0);
   scores = new Float64Array(0);
   totals = new Float64Array(0);
@@ -66,6 +70,11 @@ export class ChoiceScratch {
     this.feasible = new Int32Array(n);
     this.scores = new Float64Array(n);
     this.totals = new Float64Array(n);
+    this.stale = new Int32Array(n);
+    this.alive = new Int32Array(n);
+    this.codes = new Uint8Array(n);
+    this.fresh = new Float64Array(n);
+    this.sums = new Float64Array(n);
   }
 
   tree(entry: CacheEntry, n: number): ChoiceTree {
@@ -156,8 +165,11 @@ function preScore(input: CachedChoiceInput): Scoring | null {
 /** Brings the tree up to the snapshot: the nodes changed since it last looked, or every node. */
 function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, scratch: ChoiceScratch): void {
   const log = input.cycle.snapshot.nodeChanges;
-  if (tree.position < log.base) {
-    for (let node = 0; node < tree.nodeCount; node++) refreshNode(input, scoring, tree, scratch, node);
+  const stale = scratch.stale;
+  let count = 0;
+  const all = tree.position < log.base;
+  if (all) {
+    for (let node = 0; node < tree.nodeCount; node++) stale[count++] = node;
   } else {
     // A node changed several times since is evaluated once.
     const stamp = scratch.nextStamp(tree.nodeCount);
@@ -166,57 +178,76 @@ function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, s
       const node = log.at(at);
       if (seen[node] === stamp) continue;
       seen[node] = stamp;
-      refreshNode(input, scoring, tree, scratch, node);
+      stale[count++] = node;
     }
   }
+  if (count > 0) refreshNodes(input, scoring, tree, scratch, count, all);
   tree.position = log.end;
 }
 
-/** Re-evaluates one node through the cached filters and scores, into the cache entry and the tree. */
-function refreshNode(
+/**
+ * Re-evaluates the nodes `scratch.stale[0..count)` through the cached filters and scores, into the
+ * cache entry and the tree. Each plugin sees the whole list at once (node-local plugins answer per
+ * node, so the outcome is the same as node by node); a node's sum adds its plugins in profile order.
+ */
+function refreshNodes(
   input: CachedChoiceInput,
   scoring: Scoring,
   tree: ChoiceTree,
   scratch: ChoiceScratch,
-  node: number,
+  count: number,
+  all: boolean,
 ): void {
   const { cycle, entry } = input;
-  const stamp = cycle.snapshot.nodeGeneration[node] + 1;
-  const one = scratch.one;
+  const generation = cycle.snapshot.nodeGeneration;
+  const stale = scratch.stale;
+  const alive = scratch.alive;
   const codes = scratch.codes;
   const fresh = scratch.fresh;
-  one[0] = node;
-  let pass = true;
-  for (let c = 0; c < input.filters.length && pass; c++) {
+  const sums = scratch.sums;
+  for (let i = 0; i < count; i++) {
+    const node = stale[i];
+    alive[i] = node;
+    entry.pass[node] = 0;
+    entry.filterStamp[node] = generation[node] + 1;
+  }
+  let survivors = count;
+  for (let c = 0; c < input.filters.length && survivors > 0; c++) {
     const plugin = input.filters[c];
     const state = input.filterStates[c];
-    if (plugin.filterBatch) plugin.filterBatch(cycle, state, one, 1, codes);
-    else codes[0] = plugin.filter!(cycle, state, node);
-    pass = codes[0] === SUCCESS;
+    if (plugin.filterBatch) plugin.filterBatch(cycle, state, alive, survivors, codes);
+    else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, state, alive[i]);
+    let kept = 0;
+    for (let i = 0; i < survivors; i++) if (codes[i] === SUCCESS) alive[kept++] = alive[i];
+    survivors = kept;
   }
-  entry.pass[node] = pass ? 1 : 0;
-  entry.filterStamp[node] = stamp;
-  let sum = 0;
-  if (pass) {
-    one[0] = node;
-    for (const { plugin, weight, state } of scoring.summed) {
-      rawScores(cycle, plugin, state, one, 1, fresh);
-      sum += checked(plugin, fresh[0]) * weight;
-    }
-    entry.partial[node] = sum;
-    entry.partialStamp[node] = stamp;
+  sums.fill(0, 0, survivors);
+  for (let i = 0; i < survivors; i++) entry.pass[alive[i]] = 1;
+  for (const { plugin, weight, state } of scoring.summed) {
+    rawScores(cycle, plugin, state, alive, survivors, fresh);
+    for (let i = 0; i < survivors; i++) sums[i] += checked(plugin, fresh[i]) * weight;
+  }
+  for (let i = 0; i < survivors; i++) {
+    const node = alive[i];
+    entry.partial[node] = sums[i];
+    entry.partialStamp[node] = generation[node] + 1;
   }
   for (const { plugin, state, slot } of scoring.normalised) {
-    let raw = 0;
-    if (pass) {
-      rawScores(cycle, plugin, state, one, 1, fresh);
-      raw = fresh[0];
-      entry.raw[slot][node] = raw;
-      entry.scoreStamp[slot][node] = stamp;
+    for (let i = 0; i < count; i++) tree.setNonZero(slot, stale[i], false);
+    rawScores(cycle, plugin, state, alive, survivors, fresh);
+    const raw = entry.raw[slot];
+    const stamps = entry.scoreStamp[slot];
+    for (let i = 0; i < survivors; i++) {
+      const node = alive[i];
+      raw[node] = fresh[i];
+      stamps[node] = generation[node] + 1;
+      tree.setNonZero(slot, node, fresh[i] !== 0);
     }
-    tree.setNonZero(slot, node, raw !== 0);
   }
-  tree.set(node, pass, sum);
+  // Rejected nodes first, then the survivors with their sums; a full refresh rebuilds the tree once.
+  for (let i = 0; i < count; i++) if (!entry.pass[stale[i]]) tree.set(stale[i], false, 0, !all);
+  for (let i = 0; i < survivors; i++) tree.set(alive[i], true, sums[i], !all);
+  if (all) tree.rebuild();
 }
 
 /**
