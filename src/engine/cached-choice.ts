@@ -20,6 +20,7 @@ import type { Profile } from '../framework/profile.js';
 import { SKIP, SUCCESS } from '../framework/status.js';
 import { ChoiceTree } from './choice-tree.js';
 import type { CacheEntry } from './node-local-cache.js';
+import type { NodeLocalResults } from './node-local-results.js';
 import type { PodResult } from './result.js';
 import type { Rng } from './rng.js';
 import type { TieBreak } from './scheduler.js';
@@ -37,6 +38,8 @@ export interface CachedChoiceInput {
   start: number;
   rng: Rng;
   tieBreak: TieBreak;
+  /** Node-local plugins' PreScore results by key, when the caller keeps them. */
+  results: NodeLocalResults | null;
 }
 
 /** Reusable per-scheduler buffers and the trees of the cache entries. */
@@ -139,7 +142,7 @@ function preScore(input: CachedChoiceInput): Scoring | null {
   const states = new Map<Plugin, unknown>();
   const skipped = new Set<Plugin>();
   const run = (plugin: Plugin) => {
-    const r = plugin.preScore!(cycle, NO_NODES);
+    const r = input.results ? input.results.preScore(plugin, cycle) : plugin.preScore!(cycle, NO_NODES);
     if (r.code === SKIP) skipped.add(plugin);
     else states.set(plugin, r.state);
   };

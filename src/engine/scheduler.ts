@@ -12,6 +12,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { ChoiceScratch, cachedChoice } from './cached-choice.js';
 import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
+import { NodeLocalResults } from './node-local-results.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
 import { Rng } from './rng.js';
 
@@ -83,6 +84,8 @@ export class Scheduler {
   private staleNodes = new Int32Array(0);
   private staleScores = new Float64Array(0);
   private readonly choiceScratch = new ChoiceScratch();
+  /** Node-local plugins' PreFilter/PreScore results by key, for the replay's short cycle only. */
+  private readonly nodeLocalResults: NodeLocalResults | null;
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -97,6 +100,7 @@ export class Scheduler {
     let slots = 0;
     this.scoreSlot = profile.score.map((s) => (s.plugin.nodeLocalKey ? slots++ : -1));
     this.cache = new NodeLocalCache(snapshot);
+    this.nodeLocalResults = options.choiceOnly ? new NodeLocalResults(snapshot) : null;
   }
 
   /** The cache entry for this pod's node-local plugins, or null when there are none. */
@@ -168,8 +172,9 @@ export class Scheduler {
       activeIndex: [],
       activeStates: [],
     };
+    const memo = this.nodeLocalResults;
     for (const plugin of profile.preFilter) {
-      const r = plugin.preFilter!(cycle);
+      const r = memo ? memo.preFilter(plugin, cycle) : plugin.preFilter!(cycle);
       const fi = this.filterIndex.get(plugin);
       if (r.code === SKIP) {
         if (fi !== undefined) filterSkipped[fi] = true;
@@ -189,7 +194,7 @@ export class Scheduler {
     filters.forEach((plugin, i) => {
       if (filterStates[i] !== undefined || filterSkipped[i] || !plugin.preFilter) return;
       if (profile.preFilter.includes(plugin)) return;
-      const r = plugin.preFilter(cycle);
+      const r = memo ? memo.preFilter(plugin, cycle) : plugin.preFilter(cycle);
       if (r.code === SKIP) filterSkipped[i] = true;
       else filterStates[i] = r.state;
     });
@@ -357,6 +362,7 @@ export class Scheduler {
           start,
           rng: this.rng,
           tieBreak: this.options.tieBreak,
+          results: this.nodeLocalResults,
         },
         this.choiceScratch,
       );
