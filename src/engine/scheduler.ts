@@ -48,6 +48,15 @@ export function numFeasibleNodesToFind(percentage: number, numAllNodes: number):
   return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
 }
 
+/** The filters that run for a pod: node-local ones answered from the cache, the others per node. */
+interface FilterPlan {
+  readonly cachedFilters: Plugin[];
+  /** Their indices in profile.filter. */
+  readonly cachedIndex: number[];
+  readonly active: Plugin[];
+  readonly activeIndex: number[];
+}
+
 const NO_PLUGIN = -1;
 /** A node PreFilter's node-name narrowing left out. */
 const NARROWED_OUT = -2;
@@ -84,6 +93,8 @@ export class Scheduler {
   private staleNodes = new Int32Array(0);
   private staleScores = new Float64Array(0);
   private readonly choiceScratch = new ChoiceScratch();
+  /** Filter plans by skipped filters (a bit each) and whether a cache entry answers node-local ones. */
+  private readonly filterPlans = new Map<number, FilterPlan>();
   /** Node-local plugins' PreFilter/PreScore results by key, for the replay's short cycle only. */
   private readonly nodeLocalResults: NodeLocalResults | null;
 
@@ -202,17 +213,36 @@ export class Scheduler {
     if (only) narrowed = narrowed ? intersect(only, narrowed) : only;
     prepared.candidates = narrowed;
     const entry = useCache ? this.cacheEntry(cycle) : null;
-    const runnable = filters.filter((_, f) => !filterSkipped[f]);
     // With a cache entry, node-local filters are answered from it; the others run as usual.
+    const plan = this.filterPlan(filterSkipped, entry !== null);
     prepared.entry = entry;
-    prepared.cachedFilters = entry ? runnable.filter((p) => p.nodeLocalKey) : [];
-    prepared.active = entry ? runnable.filter((p) => !p.nodeLocalKey) : runnable;
-    prepared.activeIndex = prepared.active.map((p) => this.filterIndex.get(p)!);
-    prepared.activeStates = prepared.activeIndex.map((f) => filterStates[f]);
-    prepared.cachedStates = prepared.cachedFilters.map((p) => filterStates[this.filterIndex.get(p)!]);
+    prepared.cachedFilters = plan.cachedFilters;
+    prepared.active = plan.active;
+    prepared.activeIndex = plan.activeIndex;
+    prepared.activeStates = plan.activeIndex.map((f) => filterStates[f]);
+    prepared.cachedStates = plan.cachedIndex.map((f) => filterStates[f]);
     if (entry) this.scratch(snap.nodeCount);
     this.ensureNodeArrays(snap.nodeCount);
     return prepared;
+  }
+
+  /** Which filters run, and how, given the ones PreFilter skipped; the same few plans repeat for every pod. */
+  private filterPlan(skipped: readonly boolean[], cached: boolean): FilterPlan {
+    let key = cached ? 1 : 0;
+    for (let f = 0; f < skipped.length && f < 30; f++) if (skipped[f]) key |= 2 << f;
+    const memo = skipped.length < 30 ? this.filterPlans.get(key) : undefined;
+    if (memo) return memo;
+    const runnable = this.profile.filter.filter((_, f) => !skipped[f]);
+    const cachedFilters = cached ? runnable.filter((p) => p.nodeLocalKey) : [];
+    const active = cached ? runnable.filter((p) => !p.nodeLocalKey) : runnable;
+    const plan: FilterPlan = {
+      cachedFilters,
+      cachedIndex: cachedFilters.map((p) => this.filterIndex.get(p)!),
+      active,
+      activeIndex: active.map((p) => this.filterIndex.get(p)!),
+    };
+    if (skipped.length < 30) this.filterPlans.set(key, plan);
+    return plan;
   }
 
   private ensureNodeArrays(nodeCount: number): void {
@@ -322,24 +352,15 @@ export class Scheduler {
     const snap = this.snapshot;
     const profile = this.profile;
     const nodeCount = snap.nodeCount;
-    const result: PodResult = {
-      pod: pod.key,
-      preFilter: { code: 'Success' },
-      feasibleNodes: [],
-      feasibleCount: 0,
-      filterFailures: {},
-      bestNodes: [],
-    };
 
     // ---- PreFilter ----------------------------------------------------------------------------
     const prepared = this.prepare(pod, only, useCache);
     if (prepared.rejected) {
       const { plugin, code, reasons } = prepared.rejected;
-      return this.rejectAll(result, plugin, code, reasons);
+      return this.rejectAll(emptyResult(pod), plugin, code, reasons);
     }
     const { cycle, filterStates, narrowedBy, candidates, entry } = prepared;
     const filters = profile.filter;
-    if (prepared.narrowed) result.preFilterNodeNames = Array.from(prepared.narrowed, (n) => snap.nodeNames[n]);
 
     // ---- Filter -------------------------------------------------------------------------------
     // Nodes go through the filters a chunk at a time, plugin by plugin, each plugin seeing only the
@@ -373,6 +394,9 @@ export class Scheduler {
         return choice;
       }
     }
+    // The short way above builds its own result; the full cycle's starts here.
+    const result = emptyResult(pod);
+    if (prepared.narrowed) result.preFilterNodeNames = Array.from(prepared.narrowed, (n) => snap.nodeNames[n]);
     const feasible = new Int32Array(Math.min(toFind, numCandidates));
     let found = 0;
     let processed = 0;
@@ -770,4 +794,16 @@ export function summarize(nodeCount: number, failures: Record<string, FilterFail
 function summarizeCounts(nodeCount: number, counts: Map<string, number>): string {
   const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort();
   return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
+}
+
+/** A result before Filter has found anything. */
+function emptyResult(pod: PodInfo): PodResult {
+  return {
+    pod: pod.key,
+    preFilter: { code: 'Success' },
+    feasibleNodes: [],
+    feasibleCount: 0,
+    filterFailures: {},
+    bestNodes: [],
+  };
 }
