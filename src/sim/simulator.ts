@@ -38,7 +38,7 @@ import { findPreemption } from './preemption.js';
 import { DEFAULT_QUEUE_OPTIONS, type QueueOptions, SchedulingQueue } from './queue.js';
 import { type ChartSeries, type LineSink, Recorder, round } from './recorder.js';
 import { scaleTargetOf } from './scale-target.js';
-import { makeSimPod, type SimPod } from './sim-pod.js';
+import { makeSimPod, podKey, type SimPod } from './sim-pod.js';
 import { withPriority } from './with-priority.js';
 
 /** Pods on a failed node are deleted after this long (the default not-ready/unreachable toleration). */
@@ -545,7 +545,7 @@ export class Simulator implements ControllerHost {
         const key = `${ev.pod.metadata.namespace ?? 'default'}/${ev.pod.metadata.name}`;
         if (this.pods.has(key))
           return this.problem(line, 'pod.metadata.name', `pod ${key} already exists (it has not ended yet)`);
-        this.submit(ev.pod, ev.duration);
+        this.submit(ev.pod, ev.duration, key);
         return;
       }
       case 'pod-delete': {
@@ -741,7 +741,7 @@ export class Simulator implements ControllerHost {
     return cls?.value ?? pod.spec.priority ?? this.priorities.globalDefault?.value ?? 0;
   }
 
-  private newPod(pod: Pod, o: { owner?: Controller; duration?: number; daemon?: boolean }): SimPod {
+  private newPod(pod: Pod, o: { owner?: Controller; duration?: number; daemon?: boolean; key?: string }): SimPod {
     const priority = this.priorityOf(pod);
     return makeSimPod(withPriority(pod, priority), {
       id: this.podSeq++,
@@ -750,22 +750,22 @@ export class Simulator implements ControllerHost {
       owner: o.owner ?? null,
       duration: o.duration,
       now: this.now,
+      key: o.key,
     });
   }
 
   /** A pod from the trace (or its replacement) enters the queue. */
-  private submit(pod: Pod, duration: number | undefined): void {
-    const admitted = this.admit(pod, null);
+  private submit(pod: Pod, duration: number | undefined, key = podKey(pod)): void {
+    const admitted = this.admit(pod, null, key);
     if (!admitted) return;
-    const sp = this.newPod(admitted, { duration });
+    const sp = this.newPod(admitted, { duration, key });
     this.pods.set(sp.key, sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
   }
 
   /** Admission (LimitRange, ResourceQuota) of a pod being created: the admitted pod, or null. */
-  private admit(pod: Pod, owner: Controller | null): Pod | null {
-    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+  private admit(pod: Pod, owner: Controller | null, key = podKey(pod)): Pod | null {
     return this.admission.admit(key, pod, owner, (message) =>
       this.options.placements?.line(JSON.stringify({ t: this.now, event: 'refused', pod: key, message })),
     );

@@ -57,13 +57,16 @@ export function hostPortsOf(pod: Pod): readonly HostPort[] {
   return out.length === 0 ? NO_HOST_PORTS : out;
 }
 
-/** Builds a PodInfo; `parts` (the snapshot's that will hold it) interns its labels and resource names. */
-export function makePodInfo(pod: Pod, parts: PodParts): PodInfo {
+/**
+ * Builds a PodInfo; `parts` (the snapshot's that will hold it) interns its labels and resource
+ * names. `key` is the pod's `namespace/name` when the caller has it already.
+ */
+export function makePodInfo(pod: Pod, parts: PodParts, key?: string): PodInfo {
   const namespace = pod.metadata.namespace ?? 'default';
   const spec = parts.spec(pod);
   return {
     pod,
-    key: `${namespace}/${pod.metadata.name}`,
+    key: key ?? `${namespace}/${pod.metadata.name}`,
     namespace,
     labels: pod.metadata.labels ?? {},
     labelPairs: parts.labelPairs(pod.metadata.labels),

@@ -193,9 +193,9 @@ export class Snapshot {
     return internLabels(labels, this.labelKeys, this.labelValues);
   }
 
-  /** A PodInfo whose ids belong to this snapshot (not yet bound). */
-  podInfo(pod: Pod): PodInfo {
-    return makePodInfo(pod, this.podParts);
+  /** A PodInfo whose ids belong to this snapshot (not yet bound); `key` is its `namespace/name` when known. */
+  podInfo(pod: Pod, key?: string): PodInfo {
+    return makePodInfo(pod, this.podParts, key);
   }
 
   /**
