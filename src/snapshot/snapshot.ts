@@ -124,6 +124,11 @@ export class Snapshot {
   readonly cluster: ClusterSnapshot;
   /** Bumped on every change; plugins may key caches on it. */
   version = 0;
+  /**
+   * Bumped whenever a pod with pod affinity or anti-affinity is bound or removed: readers that
+   * follow only such pods (InterPodAffinity's existing terms) need not look at other changes.
+   */
+  podAffinityChanges = 0;
   /** Per node: bumped whenever a pod is bound to or removed from it, so caches can recount only that node. */
   nodeGeneration = sharedU32(0);
   /**
@@ -501,6 +506,8 @@ export class Snapshot {
       this.nodeGeneration[node]++;
     }
     this.nodeChanges.note(node);
+    const affinity = info.pod.spec.affinity;
+    if (affinity && (affinity.podAffinity || affinity.podAntiAffinity)) this.podAffinityChanges++;
     const ports = this.usedPorts[node];
     for (const p of info.hostPorts) {
       if (sign > 0) ports.push(p);
