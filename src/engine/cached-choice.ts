@@ -56,6 +56,17 @@ export class ChoiceScratch {
   scores = new Float64Array(0);
   totals = new Float64Array(0);
   private readonly trees = new WeakMap<CacheEntry, ChoiceTree>();
+  /** PreScore states and skips of the current pod, by position in the PreScore plan. */
+  readonly preScoreStates: unknown[] = [];
+  readonly preScoreSkipped: boolean[] = [];
+  /** The current pod's Scoring; its entries are reused, one per profile.score position. */
+  readonly scoring: Scoring = { summed: [], normalised: [] };
+  private readonly entries: ScoringEntry[] = [];
+
+  scoringEntry(j: number): ScoringEntry {
+    while (this.entries.length <= j) this.entries.push({ plugin: undefined!, weight: 0, state: undefined, slot: -1 });
+    return this.entries[j];
+  }
   /** Per node: the catch-up stamp that last evaluated it. */
   seen = new Uint32Array(0);
   private stamp = 0;
@@ -92,12 +103,20 @@ export class ChoiceScratch {
 
 const NO_NODES = new Int32Array(0);
 
+/** A plugin that scores this pod: its weight, PreScore state and cache slot. */
+interface ScoringEntry {
+  plugin: Plugin;
+  weight: number;
+  state: unknown;
+  slot: number;
+}
+
 /** The plugins that score this pod, split by whether they normalise. */
 interface Scoring {
-  /** Plugins summed into the cached partial total, with their weights and states, in profile order. */
-  summed: { plugin: Plugin; weight: number; state: unknown }[];
-  /** Normalising plugins, with their weights, states and cache slots, in profile order. */
-  normalised: { plugin: Plugin; weight: number; state: unknown; slot: number }[];
+  /** Plugins summed into the cached partial total, in profile order. */
+  summed: ScoringEntry[];
+  /** Normalising plugins, in profile order. */
+  normalised: ScoringEntry[];
 }
 
 /** The chosen node's result, or null when the cycle needs the full path. */
@@ -106,7 +125,7 @@ export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): 
   const n = snap.nodeCount;
   if (n < 2) return null;
   scratch.fit(n);
-  const scoring = preScore(input);
+  const scoring = preScore(input, scratch);
   if (!scoring) return null;
 
   const tree = scratch.tree(input.entry, n);
@@ -136,31 +155,60 @@ export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): 
   return chosenResult(input, chosen, tree.passCount, tree.max + constant);
 }
 
-/** Runs PreScore; null when a plugin outside the cache scores this pod. */
-function preScore(input: CachedChoiceInput): Scoring | null {
-  const { cycle, profile } = input;
-  const states = new Map<Plugin, unknown>();
-  const skipped = new Set<Plugin>();
-  const run = (plugin: Plugin) => {
-    const r = input.results ? input.results.preScore(plugin, cycle) : plugin.preScore!(cycle, NO_NODES);
-    if (r.code === SKIP) skipped.add(plugin);
-    else states.set(plugin, r.state);
-  };
-  for (const plugin of profile.preScore) run(plugin);
-  const scorePlugins = profile.score;
-  for (const { plugin } of scorePlugins) {
-    if (states.has(plugin) || skipped.has(plugin) || !plugin.preScore || profile.preScore.includes(plugin)) continue;
-    run(plugin);
+/** The PreScore plugins in the order they run, and per score plugin its position there (or -1). */
+interface PreScorePlan {
+  run: Plugin[];
+  runOfScore: number[];
+}
+
+const plans = new WeakMap<Profile, PreScorePlan>();
+
+/** profile.preScore in order, then score plugins with a PreScore outside that list (each once). */
+function preScorePlan(profile: Profile): PreScorePlan {
+  let plan = plans.get(profile);
+  if (!plan) {
+    const run = [...profile.preScore];
+    for (const { plugin } of profile.score) if (plugin.preScore && !run.includes(plugin)) run.push(plugin);
+    plan = { run, runOfScore: profile.score.map(({ plugin }) => (plugin.preScore ? run.lastIndexOf(plugin) : -1)) };
+    plans.set(profile, plan);
   }
-  const scoring: Scoring = { summed: [], normalised: [] };
+  return plan;
+}
+
+/**
+ * Runs PreScore; null when a plugin outside the cache scores this pod. The Scoring returned is the
+ * scratch's, rebuilt for every pod (it is read only while choosing).
+ */
+function preScore(input: CachedChoiceInput, scratch: ChoiceScratch): Scoring | null {
+  const { cycle, profile } = input;
+  const plan = preScorePlan(profile);
+  const states = scratch.preScoreStates;
+  const skipped = scratch.preScoreSkipped;
+  states.length = plan.run.length;
+  skipped.length = plan.run.length;
+  for (let i = 0; i < plan.run.length; i++) {
+    const plugin = plan.run[i];
+    const r = input.results ? input.results.preScore(plugin, cycle) : plugin.preScore!(cycle, NO_NODES);
+    skipped[i] = r.code === SKIP;
+    states[i] = skipped[i] ? undefined : r.state;
+  }
+  const scorePlugins = profile.score;
+  const scoring = scratch.scoring;
+  scoring.summed.length = 0;
+  scoring.normalised.length = 0;
   for (let j = 0; j < scorePlugins.length; j++) {
     const { plugin, weight } = scorePlugins[j];
-    if (skipped.has(plugin)) continue;
+    const at = plan.runOfScore[j];
+    if (at >= 0 && skipped[at]) continue;
     const slot = input.scoreSlot[j];
     if (slot < 0) return null;
-    const state = states.get(plugin);
-    if (plugin.normalizeScore) scoring.normalised.push({ plugin, weight, state, slot });
-    else scoring.summed.push({ plugin, weight, state });
+    const e = scratch.scoringEntry(j);
+    e.plugin = plugin;
+    e.weight = weight;
+    e.state = at >= 0 ? states[at] : undefined;
+    e.slot = slot;
+    if (plugin.normalizeScore) scoring.normalised.push(e);
+    else scoring.summed.push(e);
   }
   return scoring;
 }

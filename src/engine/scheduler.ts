@@ -57,6 +57,10 @@ interface FilterPlan {
   readonly activeIndex: number[];
 }
 
+const NO_PLUGINS: Plugin[] = [];
+const NO_STATES: unknown[] = [];
+const NO_INDICES: number[] = [];
+
 const NO_PLUGIN = -1;
 /** A node PreFilter's node-name narrowing left out. */
 const NARROWED_OUT = -2;
@@ -87,6 +91,8 @@ export class Scheduler {
   private readonly nodeLocal: Plugin[];
   /** Per profile.score entry: its slot in a cache entry's score arrays, or -1. */
   private readonly scoreSlot: number[];
+  /** How many score plugins have a slot. */
+  private readonly cachedScorePlugins: number;
   private readonly cache: NodeLocalCache;
   /** One score plugin's scores over the feasible nodes (reused across plugins and cycles). */
   private scoreScratch = new Float64Array(0);
@@ -110,6 +116,7 @@ export class Scheduler {
     this.nodeLocal = [...new Set(all)].filter((p) => p.nodeLocalKey !== undefined);
     let slots = 0;
     this.scoreSlot = profile.score.map((s) => (s.plugin.nodeLocalKey ? slots++ : -1));
+    this.cachedScorePlugins = slots;
     this.cache = new NodeLocalCache(snapshot);
     this.nodeLocalResults = options.choiceOnly ? new NodeLocalResults(snapshot) : null;
   }
@@ -117,8 +124,9 @@ export class Scheduler {
   /** The cache entry for this pod's node-local plugins, or null when there are none. */
   private cacheEntry(cycle: Cycle): CacheEntry | null {
     if (this.nodeLocal.length === 0) return null;
-    const key = this.nodeLocal.map((p) => p.nodeLocalKey!(cycle)).join('\u0000');
-    return this.cache.entry(key, this.scoreSlot.filter((s) => s >= 0).length);
+    let key = this.nodeLocal[0].nodeLocalKey!(cycle);
+    for (let i = 1; i < this.nodeLocal.length; i++) key += `\u0000${this.nodeLocal[i].nodeLocalKey!(cycle)}`;
+    return this.cache.entry(key, this.cachedScorePlugins);
   }
 
   private scratch(n: number): void {
@@ -177,11 +185,12 @@ export class Scheduler {
       narrowedBy,
       candidates: null,
       entry: null,
-      cachedFilters: [],
-      cachedStates: [],
-      active: [],
-      activeIndex: [],
-      activeStates: [],
+      // Set below once PreFilter passes; a rejected pod keeps these shared empty lists (never written).
+      cachedFilters: NO_PLUGINS,
+      cachedStates: NO_STATES,
+      active: NO_PLUGINS,
+      activeIndex: NO_INDICES,
+      activeStates: NO_STATES,
     };
     const memo = this.nodeLocalResults;
     for (const plugin of profile.preFilter) {
