@@ -1,20 +1,35 @@
 // Objects many pods share by reference (a CSV trace's pod spec, labels and owner references for
-// every row of the same shape): deep-frozen and registered, so per-pod work that reads only them
-// (requests, interned labels, node-local cache keys) can be computed once per object, in WeakMaps
-// keyed by it. Frozen means a writer fails loudly instead of changing every pod that shares it.
+// every row of the same shape): deep-frozen and marked, so per-pod work that reads only them
+// (requests, interned labels, node-local cache keys) can be computed once per object. Frozen means
+// a writer fails loudly instead of changing every pod that shares it. The mark is a non-enumerable
+// symbol property holding a one-slot memo (copies made by spreading are not marked), cheaper than
+// a WeakSet when a trace makes a new shared labels object every few rows.
 
-const shared = new WeakSet<object>();
+const SHARED = Symbol('berth.shared');
+
+/** A one-slot cache of something derived from a shared object, for one owner at a time. */
+export interface SharedMemo {
+  owner: object | undefined;
+  value: unknown;
+}
+
+type Marked = { [SHARED]?: SharedMemo };
 
 /** Deep-freezes `value` and marks it as shared; returns it. */
 export function shareFrozen<T extends object>(value: T): T {
+  Object.defineProperty(value, SHARED, { value: { owner: undefined, value: undefined } satisfies SharedMemo });
   deepFreeze(value);
-  shared.add(value);
   return value;
 }
 
 /** Whether `value` was made by shareFrozen (immutable, so results derived from it can be reused). */
 export function isSharedFrozen(value: object | undefined): boolean {
-  return value !== undefined && shared.has(value);
+  return value !== undefined && (value as Marked)[SHARED] !== undefined;
+}
+
+/** The memo slot of a shared object, or undefined when it is not shared. */
+export function sharedMemo(value: object | undefined): SharedMemo | undefined {
+  return value === undefined ? undefined : (value as Marked)[SHARED];
 }
 
 function deepFreeze(value: object): void {

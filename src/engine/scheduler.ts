@@ -10,6 +10,7 @@ import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } fr
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { ChoiceScratch, cachedChoice } from './cached-choice.js';
+import { CompositeKeys } from './composite-keys.js';
 import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
 import { NodeLocalResults } from './node-local-results.js';
@@ -93,6 +94,9 @@ export class Scheduler {
   private readonly scoreSlot: number[];
   /** How many score plugins have a slot. */
   private readonly cachedScorePlugins: number;
+  /** The node-local keys of the current pod, and their joins (the cache entry keys). */
+  private readonly keyParts: string[] = [];
+  private readonly cacheKeys = new CompositeKeys('\u0000');
   private readonly cache: NodeLocalCache;
   /** One score plugin's scores over the feasible nodes (reused across plugins and cycles). */
   private scoreScratch = new Float64Array(0);
@@ -124,9 +128,9 @@ export class Scheduler {
   /** The cache entry for this pod's node-local plugins, or null when there are none. */
   private cacheEntry(cycle: Cycle): CacheEntry | null {
     if (this.nodeLocal.length === 0) return null;
-    let key = this.nodeLocal[0].nodeLocalKey!(cycle);
-    for (let i = 1; i < this.nodeLocal.length; i++) key += `\u0000${this.nodeLocal[i].nodeLocalKey!(cycle)}`;
-    return this.cache.entry(key, this.cachedScorePlugins);
+    const parts = this.keyParts;
+    for (let i = 0; i < this.nodeLocal.length; i++) parts[i] = this.nodeLocal[i].nodeLocalKey!(cycle);
+    return this.cache.entry(this.cacheKeys.join(parts, this.nodeLocal.length), this.cachedScorePlugins);
   }
 
   private scratch(n: number): void {

@@ -2,7 +2,7 @@
 // pairs), computed once per object when many pods share that object (src/api/shared-objects.ts:
 // a CSV trace's rows of one shape), and per pod otherwise. Ids are a snapshot's, so each Snapshot
 // has its own PodParts. The typed arrays are shared between PodInfos and never written.
-import { isSharedFrozen } from '../api/shared-objects.js';
+import { isSharedFrozen, sharedMemo } from '../api/shared-objects.js';
 import type { Labels, Pod, PodSpec } from '../api/types.js';
 import { type HostPort, hostPortsOf } from './pod-info.js';
 import { computePodRequests } from './pod-requests.js';
@@ -17,7 +17,6 @@ export interface SpecParts {
 
 export class PodParts {
   private readonly bySpec = new WeakMap<PodSpec, SpecParts>();
-  private readonly byLabels = new WeakMap<Labels, Int32Array>();
 
   constructor(
     private readonly internLabels: (labels: Labels | undefined) => Int32Array,
@@ -37,13 +36,14 @@ export class PodParts {
   }
 
   labelPairs(labels: Labels | undefined): Int32Array {
-    if (labels === undefined || !isSharedFrozen(labels)) return this.internLabels(labels);
-    let pairs = this.byLabels.get(labels);
-    if (pairs === undefined) {
-      pairs = this.internLabels(labels);
-      this.byLabels.set(labels, pairs);
+    // Shared labels come and go with every few rows of a trace: a one-slot memo on the object.
+    const memo = sharedMemo(labels);
+    if (memo === undefined) return this.internLabels(labels);
+    if (memo.owner !== this) {
+      memo.value = this.internLabels(labels);
+      memo.owner = this;
     }
-    return pairs;
+    return memo.value as Int32Array;
   }
 
   private computeSpec(pod: Pod): SpecParts {
