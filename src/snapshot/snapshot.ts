@@ -486,8 +486,7 @@ export class Snapshot {
     if (info.slot < 0) return;
     this.observer?.unbound(info);
     const node = info.node;
-    const list = this.podsOnNode[node];
-    list.splice(list.indexOf(info), 1);
+    removeFrom(this.podsOnNode[node], info);
     this.pods[info.slot] = undefined;
     this.podByKey.delete(info.key);
     this.account(info, node, -1);
@@ -508,12 +507,14 @@ export class Snapshot {
     this.nodeChanges.note(node);
     const affinity = info.pod.spec.affinity;
     if (affinity && (affinity.podAffinity || affinity.podAntiAffinity)) this.podAffinityChanges++;
-    const ports = this.usedPorts[node];
-    for (const p of info.hostPorts) {
-      if (sign > 0) ports.push(p);
-      else ports.splice(ports.indexOf(p), 1);
+    if (info.hostPorts.length > 0) {
+      const ports = this.usedPorts[node];
+      for (const p of info.hostPorts) {
+        if (sign > 0) ports.push(p);
+        else ports.splice(ports.indexOf(p), 1);
+      }
     }
-    for (const ext of this.extensions.values()) ext.podChanged(info, node, sign);
+    if (this.extensions.size > 0) for (const ext of this.extensions.values()) ext.podChanged(info, node, sign);
     this.version++;
   }
 
@@ -521,6 +522,14 @@ export class Snapshot {
   *boundPods(): IterableIterator<PodInfo> {
     for (const p of this.pods) if (p) yield p;
   }
+}
+
+/** Removes `item` from `list` keeping the order of the rest (splice without its result array). */
+function removeFrom<T>(list: T[], item: T): void {
+  const at = list.indexOf(item);
+  if (at < 0) return;
+  for (let k = at + 1; k < list.length; k++) list[k - 1] = list[k];
+  list.pop();
 }
 
 export function buildSnapshot(cluster: ClusterSnapshot): Snapshot {
