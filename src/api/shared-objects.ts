@@ -23,13 +23,14 @@ export function shareFrozen<T extends object>(value: T): T {
 }
 
 /** Whether `value` was made by shareFrozen (immutable, so results derived from it can be reused). */
-export function isSharedFrozen(value: object | undefined): boolean {
-  return value !== undefined && (value as Marked)[SHARED] !== undefined;
+export function isSharedFrozen(value: object | null | undefined): boolean {
+  return sharedMemo(value) !== undefined;
 }
 
 /** The memo slot of a shared object, or undefined when it is not shared. */
-export function sharedMemo(value: object | undefined): SharedMemo | undefined {
-  return value === undefined ? undefined : (value as Marked)[SHARED];
+export function sharedMemo(value: object | null | undefined): SharedMemo | undefined {
+  // Objects read from files may hold null where the types say an object or nothing.
+  return typeof value === 'object' && value !== null ? (value as Marked)[SHARED] : undefined;
 }
 
 function deepFreeze(value: object): void {

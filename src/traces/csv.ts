@@ -202,7 +202,8 @@ export class CsvTraceReader implements TraceReader {
       if (text === null) return null;
       if (text.trim() === '') continue;
       const line = this.lines.line;
-      const fields = splitCsv(text);
+      // Most rows quote nothing: the built-in split gives the same fields, faster.
+      const fields = text.includes('"') ? splitCsv(text) : text.split(',');
       if (!fields) return this.fail(line, 'a quoted field is not closed (fields cannot span lines)');
       if (fields.length !== this.columns.length) {
         return this.fail(
