@@ -389,8 +389,7 @@ export class Snapshot {
     for (const [name, text] of Object.entries(node.status?.allocatable ?? {})) {
       const r = this.resourceId(name);
       if (!owner) continue;
-      const q = parseQuantity(text);
-      this.allocatable[r][n] = r === RESOURCE_CPU ? q.milliValueNumber() : q.valueNumber();
+      this.allocatable[r][n] = allocatableAmount(text, r === RESOURCE_CPU);
     }
     if (owner) this.unschedulable[n] = node.spec?.unschedulable ? 1 : 0;
 
@@ -522,6 +521,24 @@ export class Snapshot {
   *boundPods(): IterableIterator<PodInfo> {
     for (const p of this.pods) if (p) yield p;
   }
+}
+
+/** Allocatable amounts by quantity text: nodes repeat a few, and the replay rebuilds snapshots. */
+const milliAmounts = new Map<string, number>();
+const unitAmounts = new Map<string, number>();
+const AMOUNTS_LIMIT = 10_000;
+
+/** A quantity as an integer amount: millicores for cpu, units otherwise. */
+function allocatableAmount(text: string, milli: boolean): number {
+  const memo = milli ? milliAmounts : unitAmounts;
+  let amount = memo.get(text);
+  if (amount === undefined) {
+    const q = parseQuantity(text);
+    amount = milli ? q.milliValueNumber() : q.valueNumber();
+    if (memo.size >= AMOUNTS_LIMIT) memo.clear();
+    memo.set(text, amount);
+  }
+  return amount;
 }
 
 /** Removes `item` from `list` keeping the order of the rest (splice without its result array). */
