@@ -96,7 +96,6 @@ interface BaseEvent {
 
 type SimEvent =
   | (BaseEvent & { kind: 'trace'; event: TraceEvent; line: number })
-  | (BaseEvent & { kind: 'complete'; pod: SimPod; run: number })
   | (BaseEvent & { kind: 'lost-delete'; pod: SimPod })
   | (BaseEvent & { kind: 'hpa-sync' });
 
@@ -143,7 +142,8 @@ export class Simulator implements ControllerHost {
   readonly cluster: LiveCluster;
   readonly queue: SchedulingQueue;
   readonly recorder: Recorder;
-  private readonly events = new EventHeap<SimEvent>();
+  /** Events; a pod's completion is the pod itself with its run number (no object per event). */
+  private readonly events = new EventHeap<SimEvent, SimPod>();
   private seq = 0;
   private podSeq = 0;
   /** Live pods (queued, running or lost) by key. */
@@ -278,7 +278,9 @@ export class Simulator implements ControllerHost {
       this.recorder.advance(t, this.cluster.snapshot, this.running, this.queue.pendingCount);
       this.now = t;
       while (this.events.peekTime() === t) {
-        this.handle(this.events.pop()!);
+        const e = this.events.pop()!;
+        if (this.events.poppedPayload) this.completed(e as SimPod, this.events.poppedAux);
+        else this.handle(e as SimEvent);
         this.pullTrace();
         if (++this.eventCount % progressEvery === 0) this.progress();
       }
@@ -458,8 +460,7 @@ export class Simulator implements ControllerHost {
     sp.runGen++;
     this.running++;
     this.runningByPriority.set(sp.priority, (this.runningByPriority.get(sp.priority) ?? 0) + 1);
-    if (sp.duration !== undefined)
-      this.events.push({ t: this.now + sp.duration, seq: this.seq++, kind: 'complete', pod: sp, run: sp.runGen });
+    if (sp.duration !== undefined) this.events.pushPayload(this.now + sp.duration, this.seq++, sp, sp.runGen);
   }
 
   /** A pod ends; its owner hears of it (unless the owner deleted it), bare owned pods are replaced. */
@@ -513,11 +514,13 @@ export class Simulator implements ControllerHost {
 
   // ---- events -------------------------------------------------------------------------------------
 
+  /** A pod's run ends (unless the pod has since stopped, or runs again). */
+  private completed(pod: SimPod, run: number): void {
+    if (pod.state === 'running' && pod.runGen === run) this.endPod(pod, 'completed', true);
+  }
+
   private handle(e: SimEvent): void {
     switch (e.kind) {
-      case 'complete':
-        if (e.pod.state === 'running' && e.pod.runGen === e.run) this.endPod(e.pod, 'completed', true);
-        return;
       case 'lost-delete':
         if (e.pod.state === 'lost') this.endPod(e.pod, 'lost', true);
         return;
