@@ -320,6 +320,8 @@ class TermOccurrences {
   /** Bound pods carrying any term (value: additions minus removals seen, so a pod moved between nodes stays). */
   readonly carriers = new Map<PodInfo, number>();
   private readonly dirty = [false, false, false];
+  /** Snapshot.podAffinityChanges when last synced: unchanged means every change since is a no-op here. */
+  private seenAffinityChanges = -1;
 
   constructor(
     private readonly snap: Snapshot,
@@ -340,9 +342,14 @@ class TermOccurrences {
     }
     this.dirty.fill(true);
     this.position = this.journal.end;
+    this.seenAffinityChanges = this.snap.podAffinityChanges;
   }
 
   sync(): void {
+    // Pods without pod (anti-)affinity carry no terms: skip the journal until one comes or goes.
+    // The journal diffs states, so a later sync still sees everything that changed meanwhile.
+    if (this.snap.podAffinityChanges === this.seenAffinityChanges) return;
+    this.seenAffinityChanges = this.snap.podAffinityChanges;
     const j = this.journal;
     j.sync();
     if (this.position === j.end) return;

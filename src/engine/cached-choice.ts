@@ -20,6 +20,7 @@ import type { Profile } from '../framework/profile.js';
 import { SKIP, SUCCESS } from '../framework/status.js';
 import { ChoiceTree } from './choice-tree.js';
 import type { CacheEntry } from './node-local-cache.js';
+import type { NodeLocalResults } from './node-local-results.js';
 import type { PodResult } from './result.js';
 import type { Rng } from './rng.js';
 import type { TieBreak } from './scheduler.js';
@@ -37,18 +38,35 @@ export interface CachedChoiceInput {
   start: number;
   rng: Rng;
   tieBreak: TieBreak;
+  /** Node-local plugins' PreScore results by key, when the caller keeps them. */
+  results: NodeLocalResults | null;
 }
 
 /** Reusable per-scheduler buffers and the trees of the cache entries. */
 export class ChoiceScratch {
   /** A one-node list for evaluating a single node. */
   readonly one = new Int32Array(1);
-  readonly codes = new Uint8Array(1);
-  readonly fresh = new Float64Array(1);
+  /** Nodes to re-evaluate, the ones still passing, and per list position codes, scores and sums. */
+  stale = new Int32Array(0);
+  alive = new Int32Array(0);
+  codes = new Uint8Array(0);
+  fresh = new Float64Array(0);
+  sums = new Float64Array(0);
   feasible = new Int32Array(0);
   scores = new Float64Array(0);
   totals = new Float64Array(0);
   private readonly trees = new WeakMap<CacheEntry, ChoiceTree>();
+  /** PreScore states and skips of the current pod, by position in the PreScore plan. */
+  readonly preScoreStates: unknown[] = [];
+  readonly preScoreSkipped: boolean[] = [];
+  /** The current pod's Scoring; its entries are reused, one per profile.score position. */
+  readonly scoring: Scoring = { summed: [], normalised: [] };
+  private readonly entries: ScoringEntry[] = [];
+
+  scoringEntry(j: number): ScoringEntry {
+    while (this.entries.length <= j) this.entries.push({ plugin: undefined!, weight: 0, state: undefined, slot: -1 });
+    return this.entries[j];
+  }
   /** Per node: the catch-up stamp that last evaluated it. */
   seen = new Uint32Array(0);
   private stamp = 0;
@@ -66,6 +84,11 @@ export class ChoiceScratch {
     this.feasible = new Int32Array(n);
     this.scores = new Float64Array(n);
     this.totals = new Float64Array(n);
+    this.stale = new Int32Array(n);
+    this.alive = new Int32Array(n);
+    this.codes = new Uint8Array(n);
+    this.fresh = new Float64Array(n);
+    this.sums = new Float64Array(n);
   }
 
   tree(entry: CacheEntry, n: number): ChoiceTree {
@@ -80,12 +103,20 @@ export class ChoiceScratch {
 
 const NO_NODES = new Int32Array(0);
 
+/** A plugin that scores this pod: its weight, PreScore state and cache slot. */
+interface ScoringEntry {
+  plugin: Plugin;
+  weight: number;
+  state: unknown;
+  slot: number;
+}
+
 /** The plugins that score this pod, split by whether they normalise. */
 interface Scoring {
-  /** Plugins summed into the cached partial total, with their weights and states, in profile order. */
-  summed: { plugin: Plugin; weight: number; state: unknown }[];
-  /** Normalising plugins, with their weights, states and cache slots, in profile order. */
-  normalised: { plugin: Plugin; weight: number; state: unknown; slot: number }[];
+  /** Plugins summed into the cached partial total, in profile order. */
+  summed: ScoringEntry[];
+  /** Normalising plugins, in profile order. */
+  normalised: ScoringEntry[];
 }
 
 /** The chosen node's result, or null when the cycle needs the full path. */
@@ -94,7 +125,7 @@ export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): 
   const n = snap.nodeCount;
   if (n < 2) return null;
   scratch.fit(n);
-  const scoring = preScore(input);
+  const scoring = preScore(input, scratch);
   if (!scoring) return null;
 
   const tree = scratch.tree(input.entry, n);
@@ -124,31 +155,60 @@ export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): 
   return chosenResult(input, chosen, tree.passCount, tree.max + constant);
 }
 
-/** Runs PreScore; null when a plugin outside the cache scores this pod. */
-function preScore(input: CachedChoiceInput): Scoring | null {
-  const { cycle, profile } = input;
-  const states = new Map<Plugin, unknown>();
-  const skipped = new Set<Plugin>();
-  const run = (plugin: Plugin) => {
-    const r = plugin.preScore!(cycle, NO_NODES);
-    if (r.code === SKIP) skipped.add(plugin);
-    else states.set(plugin, r.state);
-  };
-  for (const plugin of profile.preScore) run(plugin);
-  const scorePlugins = profile.score;
-  for (const { plugin } of scorePlugins) {
-    if (states.has(plugin) || skipped.has(plugin) || !plugin.preScore || profile.preScore.includes(plugin)) continue;
-    run(plugin);
+/** The PreScore plugins in the order they run, and per score plugin its position there (or -1). */
+interface PreScorePlan {
+  run: Plugin[];
+  runOfScore: number[];
+}
+
+const plans = new WeakMap<Profile, PreScorePlan>();
+
+/** profile.preScore in order, then score plugins with a PreScore outside that list (each once). */
+function preScorePlan(profile: Profile): PreScorePlan {
+  let plan = plans.get(profile);
+  if (!plan) {
+    const run = [...profile.preScore];
+    for (const { plugin } of profile.score) if (plugin.preScore && !run.includes(plugin)) run.push(plugin);
+    plan = { run, runOfScore: profile.score.map(({ plugin }) => (plugin.preScore ? run.lastIndexOf(plugin) : -1)) };
+    plans.set(profile, plan);
   }
-  const scoring: Scoring = { summed: [], normalised: [] };
+  return plan;
+}
+
+/**
+ * Runs PreScore; null when a plugin outside the cache scores this pod. The Scoring returned is the
+ * scratch's, rebuilt for every pod (it is read only while choosing).
+ */
+function preScore(input: CachedChoiceInput, scratch: ChoiceScratch): Scoring | null {
+  const { cycle, profile } = input;
+  const plan = preScorePlan(profile);
+  const states = scratch.preScoreStates;
+  const skipped = scratch.preScoreSkipped;
+  states.length = plan.run.length;
+  skipped.length = plan.run.length;
+  for (let i = 0; i < plan.run.length; i++) {
+    const plugin = plan.run[i];
+    const r = input.results ? input.results.preScore(plugin, cycle) : plugin.preScore!(cycle, NO_NODES);
+    skipped[i] = r.code === SKIP;
+    states[i] = skipped[i] ? undefined : r.state;
+  }
+  const scorePlugins = profile.score;
+  const scoring = scratch.scoring;
+  scoring.summed.length = 0;
+  scoring.normalised.length = 0;
   for (let j = 0; j < scorePlugins.length; j++) {
     const { plugin, weight } = scorePlugins[j];
-    if (skipped.has(plugin)) continue;
+    const at = plan.runOfScore[j];
+    if (at >= 0 && skipped[at]) continue;
     const slot = input.scoreSlot[j];
     if (slot < 0) return null;
-    const state = states.get(plugin);
-    if (plugin.normalizeScore) scoring.normalised.push({ plugin, weight, state, slot });
-    else scoring.summed.push({ plugin, weight, state });
+    const e = scratch.scoringEntry(j);
+    e.plugin = plugin;
+    e.weight = weight;
+    e.state = at >= 0 ? states[at] : undefined;
+    e.slot = slot;
+    if (plugin.normalizeScore) scoring.normalised.push(e);
+    else scoring.summed.push(e);
   }
   return scoring;
 }
@@ -156,8 +216,11 @@ function preScore(input: CachedChoiceInput): Scoring | null {
 /** Brings the tree up to the snapshot: the nodes changed since it last looked, or every node. */
 function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, scratch: ChoiceScratch): void {
   const log = input.cycle.snapshot.nodeChanges;
-  if (tree.position < log.base) {
-    for (let node = 0; node < tree.nodeCount; node++) refreshNode(input, scoring, tree, scratch, node);
+  const stale = scratch.stale;
+  let count = 0;
+  const all = tree.position < log.base;
+  if (all) {
+    for (let node = 0; node < tree.nodeCount; node++) stale[count++] = node;
   } else {
     // A node changed several times since is evaluated once.
     const stamp = scratch.nextStamp(tree.nodeCount);
@@ -166,57 +229,76 @@ function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, s
       const node = log.at(at);
       if (seen[node] === stamp) continue;
       seen[node] = stamp;
-      refreshNode(input, scoring, tree, scratch, node);
+      stale[count++] = node;
     }
   }
+  if (count > 0) refreshNodes(input, scoring, tree, scratch, count, all);
   tree.position = log.end;
 }
 
-/** Re-evaluates one node through the cached filters and scores, into the cache entry and the tree. */
-function refreshNode(
+/**
+ * Re-evaluates the nodes `scratch.stale[0..count)` through the cached filters and scores, into the
+ * cache entry and the tree. Each plugin sees the whole list at once (node-local plugins answer per
+ * node, so the outcome is the same as node by node); a node's sum adds its plugins in profile order.
+ */
+function refreshNodes(
   input: CachedChoiceInput,
   scoring: Scoring,
   tree: ChoiceTree,
   scratch: ChoiceScratch,
-  node: number,
+  count: number,
+  all: boolean,
 ): void {
   const { cycle, entry } = input;
-  const stamp = cycle.snapshot.nodeGeneration[node] + 1;
-  const one = scratch.one;
+  const generation = cycle.snapshot.nodeGeneration;
+  const stale = scratch.stale;
+  const alive = scratch.alive;
   const codes = scratch.codes;
   const fresh = scratch.fresh;
-  one[0] = node;
-  let pass = true;
-  for (let c = 0; c < input.filters.length && pass; c++) {
+  const sums = scratch.sums;
+  for (let i = 0; i < count; i++) {
+    const node = stale[i];
+    alive[i] = node;
+    entry.pass[node] = 0;
+    entry.filterStamp[node] = generation[node] + 1;
+  }
+  let survivors = count;
+  for (let c = 0; c < input.filters.length && survivors > 0; c++) {
     const plugin = input.filters[c];
     const state = input.filterStates[c];
-    if (plugin.filterBatch) plugin.filterBatch(cycle, state, one, 1, codes);
-    else codes[0] = plugin.filter!(cycle, state, node);
-    pass = codes[0] === SUCCESS;
+    if (plugin.filterBatch) plugin.filterBatch(cycle, state, alive, survivors, codes);
+    else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, state, alive[i]);
+    let kept = 0;
+    for (let i = 0; i < survivors; i++) if (codes[i] === SUCCESS) alive[kept++] = alive[i];
+    survivors = kept;
   }
-  entry.pass[node] = pass ? 1 : 0;
-  entry.filterStamp[node] = stamp;
-  let sum = 0;
-  if (pass) {
-    one[0] = node;
-    for (const { plugin, weight, state } of scoring.summed) {
-      rawScores(cycle, plugin, state, one, 1, fresh);
-      sum += checked(plugin, fresh[0]) * weight;
-    }
-    entry.partial[node] = sum;
-    entry.partialStamp[node] = stamp;
+  sums.fill(0, 0, survivors);
+  for (let i = 0; i < survivors; i++) entry.pass[alive[i]] = 1;
+  for (const { plugin, weight, state } of scoring.summed) {
+    rawScores(cycle, plugin, state, alive, survivors, fresh);
+    for (let i = 0; i < survivors; i++) sums[i] += checked(plugin, fresh[i]) * weight;
+  }
+  for (let i = 0; i < survivors; i++) {
+    const node = alive[i];
+    entry.partial[node] = sums[i];
+    entry.partialStamp[node] = generation[node] + 1;
   }
   for (const { plugin, state, slot } of scoring.normalised) {
-    let raw = 0;
-    if (pass) {
-      rawScores(cycle, plugin, state, one, 1, fresh);
-      raw = fresh[0];
-      entry.raw[slot][node] = raw;
-      entry.scoreStamp[slot][node] = stamp;
+    for (let i = 0; i < count; i++) tree.setNonZero(slot, stale[i], false);
+    rawScores(cycle, plugin, state, alive, survivors, fresh);
+    const raw = entry.raw[slot];
+    const stamps = entry.scoreStamp[slot];
+    for (let i = 0; i < survivors; i++) {
+      const node = alive[i];
+      raw[node] = fresh[i];
+      stamps[node] = generation[node] + 1;
+      tree.setNonZero(slot, node, fresh[i] !== 0);
     }
-    tree.setNonZero(slot, node, raw !== 0);
   }
-  tree.set(node, pass, sum);
+  // Rejected nodes first, then the survivors with their sums; a full refresh rebuilds the tree once.
+  for (let i = 0; i < count; i++) if (!entry.pass[stale[i]]) tree.set(stale[i], false, 0, !all);
+  for (let i = 0; i < survivors; i++) tree.set(alive[i], true, sums[i], !all);
+  if (all) tree.rebuild();
 }
 
 /**

@@ -35,15 +35,30 @@ export class ChoiceTree {
     this.nonZero = new Int32Array(slots);
   }
 
-  /** Sets a node's leaf: `value` when it passes, and per slot whether its raw score is not 0. */
-  set(node: number, pass: boolean, value: number): void {
+  /**
+   * Sets a node's leaf: `value` when it passes. With `pull` false the inner nodes are left stale
+   * until rebuild() (for setting many leaves at once).
+   */
+  set(node: number, pass: boolean, value: number, pull = true): void {
     const was = this.leafPass[node];
     const now = pass ? 1 : 0;
     this.passCount += now - was;
     this.leafPass[node] = now;
     let i = node + this.size;
     this.top[i] = pass ? value : Number.NEGATIVE_INFINITY;
-    for (i >>= 1; i >= 1; i >>= 1) this.pull(i);
+    if (!pull) return;
+    // An inner node that comes out unchanged leaves every node above it unchanged too.
+    for (i >>= 1; i >= 1; i >>= 1) {
+      const top = this.top[i];
+      const count = this.count[i];
+      this.pull(i);
+      if (this.top[i] === top && this.count[i] === count) break;
+    }
+  }
+
+  /** Recomputes every inner node from the leaves. */
+  rebuild(): void {
+    for (let i = this.size - 1; i >= 1; i--) this.pull(i);
   }
 
   /** Records whether a node's raw score in `slot` counts as not 0 (only passing nodes count). */

@@ -10,8 +10,10 @@ import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } fr
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { ChoiceScratch, cachedChoice } from './cached-choice.js';
+import { CompositeKeys } from './composite-keys.js';
 import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
+import { NodeLocalResults } from './node-local-results.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
 import { Rng } from './rng.js';
 
@@ -47,6 +49,19 @@ export function numFeasibleNodesToFind(percentage: number, numAllNodes: number):
   return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
 }
 
+/** The filters that run for a pod: node-local ones answered from the cache, the others per node. */
+interface FilterPlan {
+  readonly cachedFilters: Plugin[];
+  /** Their indices in profile.filter. */
+  readonly cachedIndex: number[];
+  readonly active: Plugin[];
+  readonly activeIndex: number[];
+}
+
+const NO_PLUGINS: Plugin[] = [];
+const NO_STATES: unknown[] = [];
+const NO_INDICES: number[] = [];
+
 const NO_PLUGIN = -1;
 /** A node PreFilter's node-name narrowing left out. */
 const NARROWED_OUT = -2;
@@ -77,12 +92,21 @@ export class Scheduler {
   private readonly nodeLocal: Plugin[];
   /** Per profile.score entry: its slot in a cache entry's score arrays, or -1. */
   private readonly scoreSlot: number[];
+  /** How many score plugins have a slot. */
+  private readonly cachedScorePlugins: number;
+  /** The node-local keys of the current pod, and their joins (the cache entry keys). */
+  private readonly keyParts: string[] = [];
+  private readonly cacheKeys = new CompositeKeys('\u0000');
   private readonly cache: NodeLocalCache;
   /** One score plugin's scores over the feasible nodes (reused across plugins and cycles). */
   private scoreScratch = new Float64Array(0);
   private staleNodes = new Int32Array(0);
   private staleScores = new Float64Array(0);
   private readonly choiceScratch = new ChoiceScratch();
+  /** Filter plans by skipped filters (a bit each) and whether a cache entry answers node-local ones. */
+  private readonly filterPlans = new Map<number, FilterPlan>();
+  /** Node-local plugins' PreFilter/PreScore results by key, for the replay's short cycle only. */
+  private readonly nodeLocalResults: NodeLocalResults | null;
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -96,14 +120,17 @@ export class Scheduler {
     this.nodeLocal = [...new Set(all)].filter((p) => p.nodeLocalKey !== undefined);
     let slots = 0;
     this.scoreSlot = profile.score.map((s) => (s.plugin.nodeLocalKey ? slots++ : -1));
+    this.cachedScorePlugins = slots;
     this.cache = new NodeLocalCache(snapshot);
+    this.nodeLocalResults = options.choiceOnly ? new NodeLocalResults(snapshot) : null;
   }
 
   /** The cache entry for this pod's node-local plugins, or null when there are none. */
   private cacheEntry(cycle: Cycle): CacheEntry | null {
     if (this.nodeLocal.length === 0) return null;
-    const key = this.nodeLocal.map((p) => p.nodeLocalKey!(cycle)).join('\u0000');
-    return this.cache.entry(key, this.scoreSlot.filter((s) => s >= 0).length);
+    const parts = this.keyParts;
+    for (let i = 0; i < this.nodeLocal.length; i++) parts[i] = this.nodeLocal[i].nodeLocalKey!(cycle);
+    return this.cache.entry(this.cacheKeys.join(parts, this.nodeLocal.length), this.cachedScorePlugins);
   }
 
   private scratch(n: number): void {
@@ -162,14 +189,16 @@ export class Scheduler {
       narrowedBy,
       candidates: null,
       entry: null,
-      cachedFilters: [],
-      cachedStates: [],
-      active: [],
-      activeIndex: [],
-      activeStates: [],
+      // Set below once PreFilter passes; a rejected pod keeps these shared empty lists (never written).
+      cachedFilters: NO_PLUGINS,
+      cachedStates: NO_STATES,
+      active: NO_PLUGINS,
+      activeIndex: NO_INDICES,
+      activeStates: NO_STATES,
     };
+    const memo = this.nodeLocalResults;
     for (const plugin of profile.preFilter) {
-      const r = plugin.preFilter!(cycle);
+      const r = memo ? memo.preFilter(plugin, cycle) : plugin.preFilter!(cycle);
       const fi = this.filterIndex.get(plugin);
       if (r.code === SKIP) {
         if (fi !== undefined) filterSkipped[fi] = true;
@@ -189,7 +218,7 @@ export class Scheduler {
     filters.forEach((plugin, i) => {
       if (filterStates[i] !== undefined || filterSkipped[i] || !plugin.preFilter) return;
       if (profile.preFilter.includes(plugin)) return;
-      const r = plugin.preFilter(cycle);
+      const r = memo ? memo.preFilter(plugin, cycle) : plugin.preFilter(cycle);
       if (r.code === SKIP) filterSkipped[i] = true;
       else filterStates[i] = r.state;
     });
@@ -197,17 +226,36 @@ export class Scheduler {
     if (only) narrowed = narrowed ? intersect(only, narrowed) : only;
     prepared.candidates = narrowed;
     const entry = useCache ? this.cacheEntry(cycle) : null;
-    const runnable = filters.filter((_, f) => !filterSkipped[f]);
     // With a cache entry, node-local filters are answered from it; the others run as usual.
+    const plan = this.filterPlan(filterSkipped, entry !== null);
     prepared.entry = entry;
-    prepared.cachedFilters = entry ? runnable.filter((p) => p.nodeLocalKey) : [];
-    prepared.active = entry ? runnable.filter((p) => !p.nodeLocalKey) : runnable;
-    prepared.activeIndex = prepared.active.map((p) => this.filterIndex.get(p)!);
-    prepared.activeStates = prepared.activeIndex.map((f) => filterStates[f]);
-    prepared.cachedStates = prepared.cachedFilters.map((p) => filterStates[this.filterIndex.get(p)!]);
+    prepared.cachedFilters = plan.cachedFilters;
+    prepared.active = plan.active;
+    prepared.activeIndex = plan.activeIndex;
+    prepared.activeStates = plan.activeIndex.map((f) => filterStates[f]);
+    prepared.cachedStates = plan.cachedIndex.map((f) => filterStates[f]);
     if (entry) this.scratch(snap.nodeCount);
     this.ensureNodeArrays(snap.nodeCount);
     return prepared;
+  }
+
+  /** Which filters run, and how, given the ones PreFilter skipped; the same few plans repeat for every pod. */
+  private filterPlan(skipped: readonly boolean[], cached: boolean): FilterPlan {
+    let key = cached ? 1 : 0;
+    for (let f = 0; f < skipped.length && f < 30; f++) if (skipped[f]) key |= 2 << f;
+    const memo = skipped.length < 30 ? this.filterPlans.get(key) : undefined;
+    if (memo) return memo;
+    const runnable = this.profile.filter.filter((_, f) => !skipped[f]);
+    const cachedFilters = cached ? runnable.filter((p) => p.nodeLocalKey) : [];
+    const active = cached ? runnable.filter((p) => !p.nodeLocalKey) : runnable;
+    const plan: FilterPlan = {
+      cachedFilters,
+      cachedIndex: cachedFilters.map((p) => this.filterIndex.get(p)!),
+      active,
+      activeIndex: active.map((p) => this.filterIndex.get(p)!),
+    };
+    if (skipped.length < 30) this.filterPlans.set(key, plan);
+    return plan;
   }
 
   private ensureNodeArrays(nodeCount: number): void {
@@ -317,24 +365,15 @@ export class Scheduler {
     const snap = this.snapshot;
     const profile = this.profile;
     const nodeCount = snap.nodeCount;
-    const result: PodResult = {
-      pod: pod.key,
-      preFilter: { code: 'Success' },
-      feasibleNodes: [],
-      feasibleCount: 0,
-      filterFailures: {},
-      bestNodes: [],
-    };
 
     // ---- PreFilter ----------------------------------------------------------------------------
     const prepared = this.prepare(pod, only, useCache);
     if (prepared.rejected) {
       const { plugin, code, reasons } = prepared.rejected;
-      return this.rejectAll(result, plugin, code, reasons);
+      return this.rejectAll(emptyResult(pod), plugin, code, reasons);
     }
     const { cycle, filterStates, narrowedBy, candidates, entry } = prepared;
     const filters = profile.filter;
-    if (prepared.narrowed) result.preFilterNodeNames = Array.from(prepared.narrowed, (n) => snap.nodeNames[n]);
 
     // ---- Filter -------------------------------------------------------------------------------
     // Nodes go through the filters a chunk at a time, plugin by plugin, each plugin seeing only the
@@ -357,6 +396,7 @@ export class Scheduler {
           start,
           rng: this.rng,
           tieBreak: this.options.tieBreak,
+          results: this.nodeLocalResults,
         },
         this.choiceScratch,
       );
@@ -367,6 +407,9 @@ export class Scheduler {
         return choice;
       }
     }
+    // The short way above builds its own result; the full cycle's starts here.
+    const result = emptyResult(pod);
+    if (prepared.narrowed) result.preFilterNodeNames = Array.from(prepared.narrowed, (n) => snap.nodeNames[n]);
     const feasible = new Int32Array(Math.min(toFind, numCandidates));
     let found = 0;
     let processed = 0;
@@ -764,4 +807,16 @@ export function summarize(nodeCount: number, failures: Record<string, FilterFail
 function summarizeCounts(nodeCount: number, counts: Map<string, number>): string {
   const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort();
   return `0/${nodeCount} nodes are available: ${parts.join(', ')}.`;
+}
+
+/** A result before Filter has found anything. */
+function emptyResult(pod: PodInfo): PodResult {
+  return {
+    pod: pod.key,
+    preFilter: { code: 'Success' },
+    feasibleNodes: [],
+    feasibleCount: 0,
+    filterFailures: {},
+    bestNodes: [],
+  };
 }

@@ -44,7 +44,7 @@ export class LiveCluster {
   /** The pod's PodInfo in the current Snapshot. */
   infoOf(pod: SimPod): PodInfo {
     if (pod.infoGen !== this.generation || !pod.info) {
-      pod.info = this.snapshot.podInfo(pod.pod);
+      pod.info = this.snapshot.podInfo(pod.pod, pod.key);
       pod.infoGen = this.generation;
     }
     return pod.info;

@@ -53,14 +53,28 @@ export interface SimPod {
   message: string | undefined;
 }
 
+/** `namespace/name`. */
+export function podKey(pod: Pod): string {
+  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+}
+
 export function makeSimPod(
   pod: Pod,
-  o: { id: number; priority: number; daemon?: boolean; owner?: PodOwner | null; duration?: number; now: number },
+  o: {
+    id: number;
+    priority: number;
+    daemon?: boolean;
+    owner?: PodOwner | null;
+    duration?: number;
+    now: number;
+    /** podKey(pod), when the caller already has it. */
+    key?: string;
+  },
 ): SimPod {
   return {
     id: o.id,
     pod,
-    key: `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`,
+    key: o.key ?? podKey(pod),
     priority: o.priority,
     daemon: o.daemon ?? false,
     owner: o.owner ?? null,

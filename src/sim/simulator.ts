@@ -32,13 +32,14 @@ import { DeploymentController } from './controllers/deployment.js';
 import { JobController, type JobStatus } from './controllers/job.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
 import { StatefulSetController } from './controllers/statefulset.js';
-import { Heap } from './heap.js';
+import { EventHeap } from './event-heap.js';
 import { HPA_SYNC_SECONDS, type HpaSummary, PodAutoscaling } from './pod-autoscaling.js';
 import { findPreemption } from './preemption.js';
 import { DEFAULT_QUEUE_OPTIONS, type QueueOptions, SchedulingQueue } from './queue.js';
 import { type ChartSeries, type LineSink, Recorder, round } from './recorder.js';
 import { scaleTargetOf } from './scale-target.js';
-import { makeSimPod, type SimPod } from './sim-pod.js';
+import { makeSimPod, podKey, type SimPod } from './sim-pod.js';
+import { withPriority } from './with-priority.js';
 
 /** Pods on a failed node are deleted after this long (the default not-ready/unreachable toleration). */
 export const NODE_FAIL_EVICTION_SECONDS = 300;
@@ -95,7 +96,6 @@ interface BaseEvent {
 
 type SimEvent =
   | (BaseEvent & { kind: 'trace'; event: TraceEvent; line: number })
-  | (BaseEvent & { kind: 'complete'; pod: SimPod; run: number })
   | (BaseEvent & { kind: 'lost-delete'; pod: SimPod })
   | (BaseEvent & { kind: 'hpa-sync' });
 
@@ -137,16 +137,13 @@ export interface SimulationResult {
   resources: string[];
 }
 
-function eventLess(a: SimEvent, b: SimEvent): boolean {
-  return a.t !== b.t ? a.t < b.t : a.seq < b.seq;
-}
-
 export class Simulator implements ControllerHost {
   now = 0;
   readonly cluster: LiveCluster;
   readonly queue: SchedulingQueue;
   readonly recorder: Recorder;
-  private readonly events = new Heap<SimEvent>(eventLess);
+  /** Events; a pod's completion is the pod itself with its run number (no object per event). */
+  private readonly events = new EventHeap<SimEvent, SimPod>();
   private seq = 0;
   private podSeq = 0;
   /** Live pods (queued, running or lost) by key. */
@@ -272,7 +269,7 @@ export class Simulator implements ControllerHost {
       const traceDone = this.reader === null && !this.traceInHeap;
       const limit = this.options.until ?? (traceDone ? this.lastTraceTime : Number.POSITIVE_INFINITY);
       const t = Math.min(
-        this.events.peek()?.t ?? Number.POSITIVE_INFINITY,
+        this.events.peekTime(),
         this.queue.nextBackoff(),
         this.queue.nextFlush(),
         this.options.hook?.nextWake() ?? Number.POSITIVE_INFINITY,
@@ -280,9 +277,10 @@ export class Simulator implements ControllerHost {
       if (t === Number.POSITIVE_INFINITY || t > limit) break;
       this.recorder.advance(t, this.cluster.snapshot, this.running, this.queue.pendingCount);
       this.now = t;
-      for (let top = this.events.peek(); top && top.t === t; top = this.events.peek()) {
-        this.events.pop();
-        this.handle(top);
+      while (this.events.peekTime() === t) {
+        const e = this.events.pop()!;
+        if (this.events.poppedPayload) this.completed(e as SimPod, this.events.poppedAux);
+        else this.handle(e as SimEvent);
         this.pullTrace();
         if (++this.eventCount % progressEvery === 0) this.progress();
       }
@@ -462,8 +460,7 @@ export class Simulator implements ControllerHost {
     sp.runGen++;
     this.running++;
     this.runningByPriority.set(sp.priority, (this.runningByPriority.get(sp.priority) ?? 0) + 1);
-    if (sp.duration !== undefined)
-      this.events.push({ t: this.now + sp.duration, seq: this.seq++, kind: 'complete', pod: sp, run: sp.runGen });
+    if (sp.duration !== undefined) this.events.pushPayload(this.now + sp.duration, this.seq++, sp, sp.runGen);
   }
 
   /** A pod ends; its owner hears of it (unless the owner deleted it), bare owned pods are replaced. */
@@ -517,11 +514,13 @@ export class Simulator implements ControllerHost {
 
   // ---- events -------------------------------------------------------------------------------------
 
+  /** A pod's run ends (unless the pod has since stopped, or runs again). */
+  private completed(pod: SimPod, run: number): void {
+    if (pod.state === 'running' && pod.runGen === run) this.endPod(pod, 'completed', true);
+  }
+
   private handle(e: SimEvent): void {
     switch (e.kind) {
-      case 'complete':
-        if (e.pod.state === 'running' && e.pod.runGen === e.run) this.endPod(e.pod, 'completed', true);
-        return;
       case 'lost-delete':
         if (e.pod.state === 'lost') this.endPod(e.pod, 'lost', true);
         return;
@@ -549,7 +548,7 @@ export class Simulator implements ControllerHost {
         const key = `${ev.pod.metadata.namespace ?? 'default'}/${ev.pod.metadata.name}`;
         if (this.pods.has(key))
           return this.problem(line, 'pod.metadata.name', `pod ${key} already exists (it has not ended yet)`);
-        this.submit(ev.pod, ev.duration);
+        this.submit(ev.pod, ev.duration, key);
         return;
       }
       case 'pod-delete': {
@@ -745,32 +744,31 @@ export class Simulator implements ControllerHost {
     return cls?.value ?? pod.spec.priority ?? this.priorities.globalDefault?.value ?? 0;
   }
 
-  private newPod(pod: Pod, o: { owner?: Controller; duration?: number; daemon?: boolean }): SimPod {
+  private newPod(pod: Pod, o: { owner?: Controller; duration?: number; daemon?: boolean; key?: string }): SimPod {
     const priority = this.priorityOf(pod);
-    const withPriority = pod.spec.priority === priority ? pod : { ...pod, spec: { ...pod.spec, priority } };
-    return makeSimPod(withPriority, {
+    return makeSimPod(withPriority(pod, priority), {
       id: this.podSeq++,
       priority,
       daemon: o.daemon,
       owner: o.owner ?? null,
       duration: o.duration,
       now: this.now,
+      key: o.key,
     });
   }
 
   /** A pod from the trace (or its replacement) enters the queue. */
-  private submit(pod: Pod, duration: number | undefined): void {
-    const admitted = this.admit(pod, null);
+  private submit(pod: Pod, duration: number | undefined, key = podKey(pod)): void {
+    const admitted = this.admit(pod, null, key);
     if (!admitted) return;
-    const sp = this.newPod(admitted, { duration });
+    const sp = this.newPod(admitted, { duration, key });
     this.pods.set(sp.key, sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
   }
 
   /** Admission (LimitRange, ResourceQuota) of a pod being created: the admitted pod, or null. */
-  private admit(pod: Pod, owner: Controller | null): Pod | null {
-    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+  private admit(pod: Pod, owner: Controller | null, key = podKey(pod)): Pod | null {
     return this.admission.admit(key, pod, owner, (message) =>
       this.options.placements?.line(JSON.stringify({ t: this.now, event: 'refused', pod: key, message })),
     );

@@ -1,8 +1,9 @@
 // What the scheduler needs of a pod, computed once when the pod enters a snapshot: its requests
 // as integers, its labels as interned pairs, its host ports, its priority. Plugins that need more
-// (compiled affinity terms, say) compute it once per pod and keep it in `pluginData`.
+// (compiled affinity terms, say) compute it once per pod and keep it in `pluginData`. Pods sharing
+// a frozen spec or labels object share the arrays derived from it (src/snapshot/pod-parts.ts).
 import type { Labels, Pod } from '../api/types.js';
-import { computePodRequests } from './pod-requests.js';
+import type { PodParts } from './pod-parts.js';
 
 export const PROTOCOL_TCP = 0;
 export const PROTOCOL_UDP = 1;
@@ -56,29 +57,25 @@ export function hostPortsOf(pod: Pod): readonly HostPort[] {
   return out.length === 0 ? NO_HOST_PORTS : out;
 }
 
-/** Builds a PodInfo. `internLabels` and `resourceId` come from the snapshot that will hold it. */
-export function makePodInfo(
-  pod: Pod,
-  internLabels: (labels: Labels | undefined) => Int32Array,
-  resourceId: (name: string) => number,
-): PodInfo {
+/**
+ * Builds a PodInfo; `parts` (the snapshot's that will hold it) interns its labels and resource
+ * names. `key` is the pod's `namespace/name` when the caller has it already.
+ */
+export function makePodInfo(pod: Pod, parts: PodParts, key?: string): PodInfo {
   const namespace = pod.metadata.namespace ?? 'default';
-  const req = computePodRequests(pod);
-  const names = [...req.amounts.keys()];
-  const requestIds = Int32Array.from(names.map(resourceId));
-  const requestAmounts = Float64Array.from(names.map((n) => req.amounts.get(n) ?? 0));
+  const spec = parts.spec(pod);
   return {
     pod,
-    key: `${namespace}/${pod.metadata.name}`,
+    key: key ?? `${namespace}/${pod.metadata.name}`,
     namespace,
     labels: pod.metadata.labels ?? {},
-    labelPairs: internLabels(pod.metadata.labels),
-    requestIds,
-    requestAmounts,
-    nonZeroMilliCpu: req.nonZeroMilliCpu,
-    nonZeroMemory: req.nonZeroMemory,
+    labelPairs: parts.labelPairs(pod.metadata.labels),
+    requestIds: spec.requestIds,
+    requestAmounts: spec.requestAmounts,
+    nonZeroMilliCpu: spec.nonZeroMilliCpu,
+    nonZeroMemory: spec.nonZeroMemory,
     priority: pod.spec.priority ?? 0,
-    hostPorts: hostPortsOf(pod),
+    hostPorts: spec.hostPorts,
     terminating: Boolean(pod.metadata.deletionTimestamp),
     node: -1,
     slot: -1,

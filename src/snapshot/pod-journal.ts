@@ -121,6 +121,11 @@ export class PodJournal {
       for (let k = i; k < now.length; k++) this.record(now[k], node, 1);
     } else if (i === now.length) {
       for (let k = i; k < before.length; k++) this.record(before[k], node, -1);
+    } else if (oneRemoval(before, now, i)) {
+      // The common case after an unbind (a pod spliced out, maybe pods appended since): the same
+      // entries the general case below records, without a set.
+      this.record(before[i], node, -1);
+      for (let k = before.length - 1; k < now.length; k++) this.record(now[k], node, 1);
     } else {
       const set = this.scratch;
       for (let k = i; k < now.length; k++) set.add(now[k]);
@@ -157,4 +162,14 @@ export class PodJournal {
     this.signs.copyWithin(0, drop, drop + this.pods.length);
     this.base += drop;
   }
+}
+
+/** Whether `now` is `before` without its entry `i` (the first difference), plus other pods appended. */
+function oneRemoval(before: readonly PodInfo[], now: readonly PodInfo[], i: number): boolean {
+  const kept = before.length - 1;
+  if (now.length < kept) return false;
+  for (let k = i; k < kept; k++) if (before[k + 1] !== now[k]) return false;
+  // The removed pod bound again to the same node counts as unchanged in the general case.
+  for (let k = kept; k < now.length; k++) if (now[k] === before[i]) return false;
+  return true;
 }

@@ -1,12 +1,26 @@
 // Keys that say when two pods look the same to a node-local plugin (Plugin.nodeLocalKey): built
-// once per pod from the fields that plugin reads, and kept on the PodInfo.
+// once per pod from the fields that plugin reads (all in the spec), and kept on the PodInfo, or
+// once per spec when pods share a frozen one (src/api/shared-objects.ts).
+import { isSharedFrozen } from '../api/shared-objects.js';
+import type { PodSpec } from '../api/types.js';
 import type { PodInfo } from './pod-info.js';
 
+const bySharedSpec = new WeakMap<PodSpec, Map<string, string>>();
+
 function memo(info: PodInfo, name: string, build: () => string): string {
-  let key = info.pluginData.get(name) as string | undefined;
+  const spec = info.pod.spec;
+  let keys: Map<string, unknown> | undefined;
+  if (isSharedFrozen(spec)) {
+    keys = bySharedSpec.get(spec);
+    if (keys === undefined) {
+      keys = new Map<string, string>();
+      bySharedSpec.set(spec, keys as Map<string, string>);
+    }
+  } else keys = info.pluginData;
+  let key = keys.get(name) as string | undefined;
   if (key === undefined) {
     key = build();
-    info.pluginData.set(name, key);
+    keys.set(name, key);
   }
   return key;
 }

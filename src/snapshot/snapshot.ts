@@ -12,6 +12,7 @@ import type { ClusterSnapshot, Labels, Node, Pod, TaintEffect } from '../api/typ
 import { ABSENT, Interner } from './interner.js';
 import { NodeChangeLog } from './node-change-log.js';
 import { type HostPort, makePodInfo, type PodInfo } from './pod-info.js';
+import { PodParts } from './pod-parts.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from './pod-requests.js';
 import { internLabels } from './selector.js';
 import { sharedF64, sharedI32, sharedU8, sharedU32 } from './shared-arrays.js';
@@ -123,6 +124,11 @@ export class Snapshot {
   readonly cluster: ClusterSnapshot;
   /** Bumped on every change; plugins may key caches on it. */
   version = 0;
+  /**
+   * Bumped whenever a pod with pod affinity or anti-affinity is bound or removed: readers that
+   * follow only such pods (InterPodAffinity's existing terms) need not look at other changes.
+   */
+  podAffinityChanges = 0;
   /** Per node: bumped whenever a pod is bound to or removed from it, so caches can recount only that node. */
   nodeGeneration = sharedU32(0);
   /**
@@ -132,6 +138,10 @@ export class Snapshot {
   readonly nodeChanges = new NodeChangeLog();
 
   private readonly valueIntCache: number[] = [];
+  private readonly podParts = new PodParts(
+    (l) => this.internLabels(l),
+    (r) => this.resourceId(r),
+  );
   private readonly extensions = new Map<string, SnapshotExtension>();
 
   /** A worker's replica: numeric columns are the owner's shared buffers, attached, never written. */
@@ -188,13 +198,9 @@ export class Snapshot {
     return internLabels(labels, this.labelKeys, this.labelValues);
   }
 
-  /** A PodInfo whose ids belong to this snapshot (not yet bound). */
-  podInfo(pod: Pod): PodInfo {
-    return makePodInfo(
-      pod,
-      (l) => this.internLabels(l),
-      (r) => this.resourceId(r),
-    );
+  /** A PodInfo whose ids belong to this snapshot (not yet bound); `key` is its `namespace/name` when known. */
+  podInfo(pod: Pod, key?: string): PodInfo {
+    return makePodInfo(pod, this.podParts, key);
   }
 
   /**
@@ -383,8 +389,7 @@ export class Snapshot {
     for (const [name, text] of Object.entries(node.status?.allocatable ?? {})) {
       const r = this.resourceId(name);
       if (!owner) continue;
-      const q = parseQuantity(text);
-      this.allocatable[r][n] = r === RESOURCE_CPU ? q.milliValueNumber() : q.valueNumber();
+      this.allocatable[r][n] = allocatableAmount(text, r === RESOURCE_CPU);
     }
     if (owner) this.unschedulable[n] = node.spec?.unschedulable ? 1 : 0;
 
@@ -480,8 +485,7 @@ export class Snapshot {
     if (info.slot < 0) return;
     this.observer?.unbound(info);
     const node = info.node;
-    const list = this.podsOnNode[node];
-    list.splice(list.indexOf(info), 1);
+    removeFrom(this.podsOnNode[node], info);
     this.pods[info.slot] = undefined;
     this.podByKey.delete(info.key);
     this.account(info, node, -1);
@@ -500,12 +504,16 @@ export class Snapshot {
       this.nodeGeneration[node]++;
     }
     this.nodeChanges.note(node);
-    const ports = this.usedPorts[node];
-    for (const p of info.hostPorts) {
-      if (sign > 0) ports.push(p);
-      else ports.splice(ports.indexOf(p), 1);
+    const affinity = info.pod.spec.affinity;
+    if (affinity && (affinity.podAffinity || affinity.podAntiAffinity)) this.podAffinityChanges++;
+    if (info.hostPorts.length > 0) {
+      const ports = this.usedPorts[node];
+      for (const p of info.hostPorts) {
+        if (sign > 0) ports.push(p);
+        else ports.splice(ports.indexOf(p), 1);
+      }
     }
-    for (const ext of this.extensions.values()) ext.podChanged(info, node, sign);
+    if (this.extensions.size > 0) for (const ext of this.extensions.values()) ext.podChanged(info, node, sign);
     this.version++;
   }
 
@@ -513,6 +521,32 @@ export class Snapshot {
   *boundPods(): IterableIterator<PodInfo> {
     for (const p of this.pods) if (p) yield p;
   }
+}
+
+/** Allocatable amounts by quantity text: nodes repeat a few, and the replay rebuilds snapshots. */
+const milliAmounts = new Map<string, number>();
+const unitAmounts = new Map<string, number>();
+const AMOUNTS_LIMIT = 10_000;
+
+/** A quantity as an integer amount: millicores for cpu, units otherwise. */
+function allocatableAmount(text: string, milli: boolean): number {
+  const memo = milli ? milliAmounts : unitAmounts;
+  let amount = memo.get(text);
+  if (amount === undefined) {
+    const q = parseQuantity(text);
+    amount = milli ? q.milliValueNumber() : q.valueNumber();
+    if (memo.size >= AMOUNTS_LIMIT) memo.clear();
+    memo.set(text, amount);
+  }
+  return amount;
+}
+
+/** Removes `item` from `list` keeping the order of the rest (splice without its result array). */
+function removeFrom<T>(list: T[], item: T): void {
+  const at = list.indexOf(item);
+  if (at < 0) return;
+  for (let k = at + 1; k < list.length; k++) list[k - 1] = list[k];
+  list.pop();
 }
 
 export function buildSnapshot(cluster: ClusterSnapshot): Snapshot {

@@ -160,6 +160,36 @@ describe('CSV pod tables', () => {
     assert.match(found[6], /^9 submit_time: 1 is earlier than the previous row's 6/);
   });
 
+  it('rows repeating resources or labels share one frozen object, and a bad part is reported every time', () => {
+    const path = writeTrace(
+      [
+        'submit_time,cpu,memory,priority,labels,owner,name',
+        '0,500m,1Gi,0,app=a,Job/a,a-1',
+        '1,500m,1Gi,0,app=a,Job/a,a-2',
+        '2,500m,1Gi,0,app=b,Job/b,b-1',
+        '3,1.5.0,1Gi,0,app=a,Job/a,a-3',
+        '4,1.5.0,1Gi,0,app=a,Job/a,a-4',
+      ],
+      'shared.csv',
+    );
+    const items = readAll(path);
+    const pods = items.flatMap((i) => ('event' in i && i.event.type === 'pod-create' ? [i.event.pod] : []));
+    assert.equal(pods.length, 3);
+    assert.equal(pods[0].spec, pods[1].spec);
+    assert.equal(pods[0].spec, pods[2].spec);
+    assert.equal(pods[0].metadata.labels, pods[1].metadata.labels);
+    assert.notEqual(pods[0].metadata.labels, pods[2].metadata.labels);
+    assert.deepEqual(pods[2].metadata.labels, { app: 'b' });
+    assert.ok(Object.isFrozen(pods[0].spec.containers[0].resources?.requests));
+    assert.throws(() => {
+      (pods[0].metadata.labels as Record<string, string>).app = 'changed';
+    }, TypeError);
+    const found = problems(items);
+    assert.equal(found.length, 2);
+    assert.match(found[0], /^5 cpu: "1\.5\.0" is not a quantity/);
+    assert.match(found[1], /^6 cpu: "1\.5\.0" is not a quantity/);
+  });
+
   it('rejects an unknown or missing header column before reading rows', () => {
     const path = writeTrace(['submit_time,cpus', '0,1'], 'h.csv');
     assert.throws(
