@@ -401,7 +401,7 @@ export class Simulator implements ControllerHost {
     const info = cluster.infoOf(sp);
     const result = cluster.scheduler.scheduleOne(info);
     if (result.chosenNode !== undefined) {
-      this.bindPod(sp, cluster.nodeIndex(result.chosenNode)!);
+      this.bindPod(sp, result.chosenIndex ?? cluster.nodeIndex(result.chosenNode)!);
       return;
     }
     sp.message = result.message;
