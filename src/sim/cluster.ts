@@ -22,6 +22,12 @@ const COMPACT_SLACK = 50_000;
 /** Really rebuild when the table is this many times larger than the compaction bound. */
 const COMPACT_FACTOR = 4;
 
+/** The bound pods' lookup by `namespace/name`, and how many there are. */
+export interface BoundPods {
+  get(key: string): SimPod | undefined;
+  readonly size: number;
+}
+
 export class LiveCluster {
   /** Nodes in snapshot order; `pods` stays empty (bound pods are bound one by one). */
   readonly live: ClusterSnapshot;
@@ -29,8 +35,12 @@ export class LiveCluster {
   scheduler: Scheduler;
   /** Bumped on every rebuild: PodInfos of older generations belong to a discarded Snapshot. */
   generation = 0;
-  /** Bound pods by key, to map the Snapshot's PodInfos back to simulator pods. */
-  readonly bound = new Map<string, SimPod>();
+  /**
+   * Bound pods by key, to map the Snapshot's PodInfos back to simulator pods: looked up among the
+   * simulator's live pods (a pod is bound while its node is set), so binding touches no second map.
+   */
+  readonly bound: BoundPods;
+  private boundCount = 0;
   /** Compactions and rebuilds so far: the tie-break seed of each is derived from this. */
   private reseeds = 0;
   /** Pod table slots a compaction that only reseeded would have dropped. */
@@ -40,7 +50,18 @@ export class LiveCluster {
     cluster: ClusterSnapshot,
     private readonly profile: Profile,
     private readonly options: SchedulerOptions,
+    livePods: ReadonlyMap<string, SimPod>,
   ) {
+    const counted = this;
+    this.bound = {
+      get(key: string): SimPod | undefined {
+        const pod = livePods.get(key);
+        return pod !== undefined && pod.node !== null ? pod : undefined;
+      },
+      get size(): number {
+        return counted.boundCount;
+      },
+    };
     this.live = { ...cluster, nodes: [...cluster.nodes], pods: [], pendingPods: [] };
     this.snapshot = new Snapshot(this.live);
     this.scheduler = new Scheduler(profile, this.snapshot, options);
@@ -66,13 +87,13 @@ export class LiveCluster {
   bind(pod: SimPod, node: number): void {
     this.snapshot.bind(this.infoOf(pod), node);
     pod.node = this.snapshot.nodeNames[node];
-    this.bound.set(pod.key, pod);
+    this.boundCount++;
   }
 
   unbind(pod: SimPod): void {
     if (pod.info && pod.infoGen === this.generation) this.snapshot.unbind(pod.info);
+    if (pod.node !== null) this.boundCount--;
     pod.node = null;
-    this.bound.delete(pod.key);
   }
 
   addNode(node: Node): number {

@@ -171,12 +171,17 @@ export class Simulator implements ControllerHost {
     cluster: ClusterSnapshot,
     private readonly options: SimulatorOptions,
   ) {
-    this.cluster = new LiveCluster(cluster, options.profile, {
-      tieBreak: 'random',
-      seed: options.seed,
-      explain: false,
-      choiceOnly: true,
-    });
+    this.cluster = new LiveCluster(
+      cluster,
+      options.profile,
+      {
+        tieBreak: 'random',
+        seed: options.seed,
+        explain: false,
+        choiceOnly: true,
+      },
+      this.pods,
+    );
     this.queue = new SchedulingQueue(options.queue ?? DEFAULT_QUEUE_OPTIONS);
     this.recorder = new Recorder(cluster.nodes, options.timeseries ?? null);
     this.priorities = priorityTable(cluster.priorityClasses);
