@@ -360,6 +360,7 @@ function chosenResult(input: CachedChoiceInput, chosen: number, found: number, m
     filterFailures: {},
     bestNodes: [chosenNode],
     chosenNode,
+    chosenIndex: chosen,
     maxTotal,
   };
 }

@@ -36,6 +36,8 @@ export interface PodResult {
   maxTotal?: number;
   bestNodes: string[];
   chosenNode?: string;
+  /** The chosen node's index in the snapshot; set by the short cycle of choiceOnly callers only. */
+  chosenIndex?: number;
   scoringSkippedBecauseSingleFeasibleNode?: boolean;
   /** Refused by admission (LimitRange, ResourceQuota): never created, so not attempted. */
   refused?: { message: string; resources: string[] };

@@ -74,7 +74,7 @@ export class Scheduler {
   readonly profile: Profile;
   readonly snapshot: Snapshot;
   readonly options: SchedulerOptions;
-  private readonly rng: Rng;
+  private rng: Rng;
   /** Where the next cycle starts looking, so sampling spreads over the cluster. */
   private nextStartNodeIndex = 0;
   /** Per node: index in profile.filter of the plugin that rejected it, and its code. */
@@ -131,6 +131,15 @@ export class Scheduler {
     const parts = this.keyParts;
     for (let i = 0; i < this.nodeLocal.length; i++) parts[i] = this.nodeLocal[i].nodeLocalKey!(cycle);
     return this.cache.entry(this.cacheKeys.join(parts, this.nodeLocal.length), this.cachedScorePlugins);
+  }
+
+  /**
+   * Decides from now on as a new Scheduler with this seed over the same snapshot would (a new
+   * generator, the walk starting at node 0); the caches, which never change a decision, stay.
+   */
+  reseed(seed: number): void {
+    this.rng = new Rng(seed);
+    this.nextStartNodeIndex = 0;
   }
 
   private scratch(n: number): void {

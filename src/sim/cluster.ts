@@ -3,6 +3,13 @@
 // the live objects (node events are rare next to pod events); the same rebuild compacts the
 // Snapshot's pod table, whose freed slots are not reused, once holes outnumber live pods.
 // Cordoning writes the Snapshot's `unschedulable` column in place.
+//
+// Each compaction also reseeds the tie-break, so when compactions happen is part of the replay's
+// decisions. Most of them only reseed: the Scheduler draws from the new seed and walks from node 0
+// as a new one would, over the same Snapshot (decisions never depend on pod slot numbers), and
+// the table's length is counted as if it had been compacted. The table is really compacted once it
+// holds COMPACT_FACTOR times what a compaction would leave plus the slack (memory stays bounded by
+// the live pods); that saves rebuilding the Snapshot and the engine's caches every time.
 import type { ClusterSnapshot, Node } from '../api/types.js';
 import { Scheduler, type SchedulerOptions } from '../engine/scheduler.js';
 import type { Profile } from '../framework/profile.js';
@@ -10,8 +17,16 @@ import type { PodInfo } from '../snapshot/pod-info.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import type { SimPod } from './sim-pod.js';
 
-/** Rebuild to compact once the pod table holds this many more slots than twice the bound pods. */
+/** Compact (reseed) once the pod table holds this many more slots than twice the bound pods. */
 const COMPACT_SLACK = 50_000;
+/** Really rebuild when the table is this many times larger than the compaction bound. */
+const COMPACT_FACTOR = 4;
+
+/** The bound pods' lookup by `namespace/name`, and how many there are. */
+export interface BoundPods {
+  get(key: string): SimPod | undefined;
+  readonly size: number;
+}
 
 export class LiveCluster {
   /** Nodes in snapshot order; `pods` stays empty (bound pods are bound one by one). */
@@ -20,14 +35,33 @@ export class LiveCluster {
   scheduler: Scheduler;
   /** Bumped on every rebuild: PodInfos of older generations belong to a discarded Snapshot. */
   generation = 0;
-  /** Bound pods by key, to map the Snapshot's PodInfos back to simulator pods. */
-  readonly bound = new Map<string, SimPod>();
+  /**
+   * Bound pods by key, to map the Snapshot's PodInfos back to simulator pods: looked up among the
+   * simulator's live pods (a pod is bound while its node is set), so binding touches no second map.
+   */
+  readonly bound: BoundPods;
+  private boundCount = 0;
+  /** Compactions and rebuilds so far: the tie-break seed of each is derived from this. */
+  private reseeds = 0;
+  /** Pod table slots a compaction that only reseeded would have dropped. */
+  private droppedSlots = 0;
 
   constructor(
     cluster: ClusterSnapshot,
     private readonly profile: Profile,
     private readonly options: SchedulerOptions,
+    livePods: ReadonlyMap<string, SimPod>,
   ) {
+    const counted = this;
+    this.bound = {
+      get(key: string): SimPod | undefined {
+        const pod = livePods.get(key);
+        return pod !== undefined && pod.node !== null ? pod : undefined;
+      },
+      get size(): number {
+        return counted.boundCount;
+      },
+    };
     this.live = { ...cluster, nodes: [...cluster.nodes], pods: [], pendingPods: [] };
     this.snapshot = new Snapshot(this.live);
     this.scheduler = new Scheduler(profile, this.snapshot, options);
@@ -53,13 +87,13 @@ export class LiveCluster {
   bind(pod: SimPod, node: number): void {
     this.snapshot.bind(this.infoOf(pod), node);
     pod.node = this.snapshot.nodeNames[node];
-    this.bound.set(pod.key, pod);
+    this.boundCount++;
   }
 
   unbind(pod: SimPod): void {
     if (pod.info && pod.infoGen === this.generation) this.snapshot.unbind(pod.info);
+    if (pod.node !== null) this.boundCount--;
     pod.node = null;
-    this.bound.delete(pod.key);
   }
 
   addNode(node: Node): number {
@@ -89,7 +123,21 @@ export class LiveCluster {
 
   /** Compacts the Snapshot when freed pod slots pile up. */
   compactIfNeeded(): void {
-    if (this.snapshot.pods.length > 2 * this.bound.size + COMPACT_SLACK) this.rebuild();
+    const slots = this.snapshot.pods.length;
+    const bound = 2 * this.bound.size + COMPACT_SLACK;
+    if (slots - this.droppedSlots <= bound) return;
+    if (slots > COMPACT_FACTOR * bound) {
+      this.rebuild();
+      return;
+    }
+    // A compaction leaves one slot per bound pod.
+    this.droppedSlots = slots - this.bound.size;
+    this.scheduler.reseed(this.nextSeed());
+  }
+
+  private nextSeed(): number {
+    this.reseeds++;
+    return (this.options.seed + Math.imul(this.reseeds, 0x9e3779b1)) >>> 0;
   }
 
   private rebuild(): void {
@@ -102,11 +150,9 @@ export class LiveCluster {
       }
     }
     this.generation++;
+    this.droppedSlots = 0;
     this.snapshot = new Snapshot(this.live);
-    this.scheduler = new Scheduler(this.profile, this.snapshot, {
-      ...this.options,
-      seed: (this.options.seed + Math.imul(this.generation, 0x9e3779b1)) >>> 0,
-    });
+    this.scheduler = new Scheduler(this.profile, this.snapshot, { ...this.options, seed: this.nextSeed() });
     for (const pod of order) {
       const n = this.snapshot.nodeIndex.get(pod.node!);
       if (n === undefined) throw new Error(`pod ${pod.key} is bound to missing node ${pod.node}`);

@@ -171,12 +171,17 @@ export class Simulator implements ControllerHost {
     cluster: ClusterSnapshot,
     private readonly options: SimulatorOptions,
   ) {
-    this.cluster = new LiveCluster(cluster, options.profile, {
-      tieBreak: 'random',
-      seed: options.seed,
-      explain: false,
-      choiceOnly: true,
-    });
+    this.cluster = new LiveCluster(
+      cluster,
+      options.profile,
+      {
+        tieBreak: 'random',
+        seed: options.seed,
+        explain: false,
+        choiceOnly: true,
+      },
+      this.pods,
+    );
     this.queue = new SchedulingQueue(options.queue ?? DEFAULT_QUEUE_OPTIONS);
     this.recorder = new Recorder(cluster.nodes, options.timeseries ?? null);
     this.priorities = priorityTable(cluster.priorityClasses);
@@ -401,7 +406,7 @@ export class Simulator implements ControllerHost {
     const info = cluster.infoOf(sp);
     const result = cluster.scheduler.scheduleOne(info);
     if (result.chosenNode !== undefined) {
-      this.bindPod(sp, cluster.nodeIndex(result.chosenNode)!);
+      this.bindPod(sp, result.chosenIndex ?? cluster.nodeIndex(result.chosenNode)!);
       return;
     }
     sp.message = result.message;

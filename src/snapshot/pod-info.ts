@@ -62,23 +62,49 @@ export function hostPortsOf(pod: Pod): readonly HostPort[] {
  * names. `key` is the pod's `namespace/name` when the caller has it already.
  */
 export function makePodInfo(pod: Pod, parts: PodParts, key?: string): PodInfo {
-  const namespace = pod.metadata.namespace ?? 'default';
-  const spec = parts.spec(pod);
-  return {
-    pod,
-    key: key ?? `${namespace}/${pod.metadata.name}`,
-    namespace,
-    labels: pod.metadata.labels ?? {},
-    labelPairs: parts.labelPairs(pod.metadata.labels),
-    requestIds: spec.requestIds,
-    requestAmounts: spec.requestAmounts,
-    nonZeroMilliCpu: spec.nonZeroMilliCpu,
-    nonZeroMemory: spec.nonZeroMemory,
-    priority: pod.spec.priority ?? 0,
-    hostPorts: spec.hostPorts,
-    terminating: Boolean(pod.metadata.deletionTimestamp),
-    node: -1,
-    slot: -1,
-    pluginData: new Map(),
-  };
+  return new BuiltPodInfo(pod, parts, key);
+}
+
+/**
+ * A PodInfo whose pluginData map is made on first use: most pods never need one, and the replay
+ * keeps tens of thousands of PodInfos alive, each copied by the young-generation collector.
+ */
+class BuiltPodInfo implements PodInfo {
+  readonly pod: Pod;
+  readonly key: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly labelPairs: Int32Array;
+  readonly requestIds: Int32Array;
+  readonly requestAmounts: Float64Array;
+  readonly nonZeroMilliCpu: number;
+  readonly nonZeroMemory: number;
+  readonly priority: number;
+  readonly hostPorts: readonly HostPort[];
+  readonly terminating: boolean;
+  node = -1;
+  slot = -1;
+  private data: Map<string, unknown> | undefined = undefined;
+
+  constructor(pod: Pod, parts: PodParts, key: string | undefined) {
+    const namespace = pod.metadata.namespace ?? 'default';
+    const spec = parts.spec(pod);
+    this.pod = pod;
+    this.key = key ?? `${namespace}/${pod.metadata.name}`;
+    this.namespace = namespace;
+    this.labels = pod.metadata.labels ?? {};
+    this.labelPairs = parts.labelPairs(pod.metadata.labels);
+    this.requestIds = spec.requestIds;
+    this.requestAmounts = spec.requestAmounts;
+    this.nonZeroMilliCpu = spec.nonZeroMilliCpu;
+    this.nonZeroMemory = spec.nonZeroMemory;
+    this.priority = pod.spec.priority ?? 0;
+    this.hostPorts = spec.hostPorts;
+    this.terminating = Boolean(pod.metadata.deletionTimestamp);
+  }
+
+  get pluginData(): Map<string, unknown> {
+    if (this.data === undefined) this.data = new Map();
+    return this.data;
+  }
 }

@@ -113,10 +113,21 @@ export class Snapshot {
   readonly usedPorts: HostPort[][] = [];
 
   // ---- pods ---------------------------------------------------------------------------------
+
+  /** Bound pods by key: built from the pod table on first use, then kept current. */
+  get podByKey(): ReadonlyMap<string, PodInfo> {
+    if (this.keyIndex === null) {
+      const index = new Map<string, PodInfo>();
+      for (const p of this.pods) if (p) index.set(p.key, p);
+      this.keyIndex = index;
+    }
+    return this.keyIndex;
+  }
   /** Bound (and assumed) pods by slot; a freed slot holds undefined. */
   readonly pods: (PodInfo | undefined)[] = [];
   readonly podsOnNode: PodInfo[][] = [];
-  readonly podByKey = new Map<string, PodInfo>();
+  /** Bound pods by key once someone asked (the extender); the replay never does, and binds faster. */
+  private keyIndex: Map<string, PodInfo> | null = null;
   private capacity = 0;
 
   // ---- other objects scheduling reads --------------------------------------------------------
@@ -475,7 +486,7 @@ export class Snapshot {
     info.slot = this.pods.length;
     this.pods.push(info);
     this.podsOnNode[node].push(info);
-    this.podByKey.set(info.key, info);
+    this.keyIndex?.set(info.key, info);
     this.account(info, node, 1);
     this.observer?.bound(info, node);
   }
@@ -487,7 +498,7 @@ export class Snapshot {
     const node = info.node;
     removeFrom(this.podsOnNode[node], info);
     this.pods[info.slot] = undefined;
-    this.podByKey.delete(info.key);
+    this.keyIndex?.delete(info.key);
     this.account(info, node, -1);
     info.node = -1;
     info.slot = -1;

@@ -6,6 +6,7 @@ import type { Container, Labels, OwnerReference, Pod } from '../api/types.js';
 import { Checker, closest, type Obj } from '../load/check.js';
 import { checkLabels } from '../load/meta.js';
 import { checkQuantity } from '../load/resources.js';
+import type { TraceEvent } from './events.js';
 import { TimeOrder, type TraceItem, type TraceReader } from './item.js';
 import { LineReader } from './lines.js';
 
@@ -135,8 +136,10 @@ export class CsvTraceReader implements TraceReader {
   private readonly specs = new Map<string, SpecPart>();
   private readonly metas = new Map<string, MetaPart>();
   private readonly namespaces = new Map<string, string>();
+  private checker: Checker;
 
   constructor(private readonly file: string) {
+    this.checker = new Checker(file);
     this.lines = new LineReader(file);
     let header = this.lines.read();
     while (header !== null && header.trim() === '') header = this.lines.read();
@@ -211,7 +214,9 @@ export class CsvTraceReader implements TraceReader {
           `expected ${this.columns.length} fields as in the header (${this.columns.join(',')}), got ${fields.length}`,
         );
       }
-      const c = new Checker(this.file);
+      // One Checker serves rows until one has a problem (most rows have none).
+      let c = this.checker;
+      if (c.errors.length > 0 || c.warnings.length > 0) c = this.checker = new Checker(this.file);
       const item = this.rowEvent(c, fields, line);
       if (item && c.errors.length === 0) return item;
       return { line, problems: c.errors.map((p): Problem => ({ ...p, line })) };
@@ -253,18 +258,14 @@ export class CsvTraceReader implements TraceReader {
     if (c.errors.length > 0 || t === undefined || !spec || !meta || !namespace) return undefined;
     const late = this.order.check(t, this.file, line, 'submit_time');
     if (late) return { line, problems: [late] };
-    const pod: Pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name,
-        namespace,
-        ...(meta.labels ? { labels: meta.labels } : {}),
-        ...(meta.ownerReferences ? { ownerReferences: meta.ownerReferences } : {}),
-      },
-      spec,
-    };
-    return { line, event: { t, type: 'pod-create', pod, ...(duration !== undefined ? { duration } : {}) } };
+    // Built field by field in the same key order as spreads would give, without their temporaries.
+    const metadata: Pod['metadata'] = { name, namespace };
+    if (meta.labels) metadata.labels = meta.labels;
+    if (meta.ownerReferences) metadata.ownerReferences = meta.ownerReferences;
+    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata, spec };
+    const event: TraceEvent = { t, type: 'pod-create', pod };
+    if (duration !== undefined) event.duration = duration;
+    return { line, event };
   }
 
   /** The cpu, memory, extended and priority columns as a shared spec; problems into `c`. */

@@ -81,7 +81,49 @@ function decisions(nodes: Node[], pods: Pod[], choiceOnly: boolean, tieBreak: Ti
   return out;
 }
 
+/**
+ * As `decisions` (choiceOnly, random tie-break), switching to seed `seed2` before pod `split`: by
+ * Scheduler.reseed when `reseed`, else by a new Scheduler over the same snapshot (a compaction's way).
+ */
+function decisionsSwitchingSeed(
+  nodes: Node[],
+  pods: Pod[],
+  seed: number,
+  seed2: number,
+  split: number,
+  reseed: boolean,
+): string[] {
+  const snap = new Snapshot(makeCluster({ nodes }));
+  const options = { tieBreak: 'random' as const, seed, explain: false, choiceOnly: true };
+  let s = new Scheduler(profile, snap, options);
+  const out: string[] = [];
+  for (const [i, pod] of pods.entries()) {
+    if (i === split) {
+      if (reseed) s.reseed(seed2);
+      else s = new Scheduler(profile, snap, { ...options, seed: seed2 });
+    }
+    const info = snap.podInfo(pod);
+    if (i % 3 === 0) s.scheduleOne(info, Int32Array.of(i % nodes.length));
+    const r = s.scheduleOne(info);
+    out.push(`${r.chosenNode ?? '-'} ${r.maxTotal ?? ''} ${r.feasibleCount}`);
+    if (r.chosenNode !== undefined) snap.bind(info, snap.nodeIndex.get(r.chosenNode)!);
+  }
+  return out;
+}
+
 describe('cachedChoice', () => {
+  test('a reseeded Scheduler decides as a new one with that seed over the same snapshot (its caches kept)', () => {
+    fc.assert(
+      fc.property(nodesArb, podsArb, fc.nat(), fc.nat(), fc.nat(40), (nodes, pods, seed, seed2, split) => {
+        assert.deepEqual(
+          decisionsSwitchingSeed(nodes, pods, seed, seed2, split, true),
+          decisionsSwitchingSeed(nodes, pods, seed, seed2, split, false),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('choiceOnly picks the same node, top total and feasible count as the full cycle, in both tie-break modes', () => {
     fc.assert(
       fc.property(
