@@ -49,26 +49,32 @@ export class EventHeap<T extends TimedEvent, P = never> {
     if (this.count === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
-    const items = this.items;
-    const payloads = this.payloads;
-    const auxes = this.auxes;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent];
       if (t > pt || (t === pt && seq > seqs[parent])) break;
-      times[i] = pt;
-      seqs[i] = seqs[parent];
-      items[i] = items[parent];
-      payloads[i] = payloads[parent];
-      auxes[i] = auxes[parent];
+      this.move(parent, i);
       i = parent;
     }
-    times[i] = t;
-    seqs[i] = seq;
-    items[i] = item;
-    payloads[i] = payload;
-    auxes[i] = aux;
+    this.place(i, t, seq, item, payload, aux);
+  }
+
+  /** Entry `from` copied to slot `to` (a sift step). */
+  private move(from: number, to: number): void {
+    this.times[to] = this.times[from];
+    this.seqs[to] = this.seqs[from];
+    this.items[to] = this.items[from];
+    this.payloads[to] = this.payloads[from];
+    this.auxes[to] = this.auxes[from];
+  }
+
+  private place(i: number, t: number, seq: number, item: T | P | undefined, payload: number, aux: number): void {
+    this.times[i] = t;
+    this.seqs[i] = seq;
+    this.items[i] = item;
+    this.payloads[i] = payload;
+    this.auxes[i] = aux;
   }
 
   pop(): T | P | undefined {
@@ -76,17 +82,15 @@ export class EventHeap<T extends TimedEvent, P = never> {
     const times = this.times;
     const seqs = this.seqs;
     const items = this.items;
-    const payloads = this.payloads;
-    const auxes = this.auxes;
     const top = items[0];
-    this.poppedPayload = payloads[0] === 1;
-    this.poppedAux = auxes[0];
+    this.poppedPayload = this.payloads[0] === 1;
+    this.poppedAux = this.auxes[0];
     const n = --this.count;
     const last = items[n];
     const lt = times[n];
     const ls = seqs[n];
-    const lp = payloads[n];
-    const la = auxes[n];
+    const lp = this.payloads[n];
+    const la = this.auxes[n];
     items[n] = undefined;
     if (n > 0) {
       let i = 0;
@@ -98,18 +102,10 @@ export class EventHeap<T extends TimedEvent, P = never> {
         if (r < n && (times[r] < times[l] || (times[r] === times[l] && seqs[r] < seqs[l]))) c = r;
         const ct = times[c];
         if (ct > lt || (ct === lt && seqs[c] > ls)) break;
-        times[i] = ct;
-        seqs[i] = seqs[c];
-        items[i] = items[c];
-        payloads[i] = payloads[c];
-        auxes[i] = auxes[c];
+        this.move(c, i);
         i = c;
       }
-      times[i] = lt;
-      seqs[i] = ls;
-      items[i] = last;
-      payloads[i] = lp;
-      auxes[i] = la;
+      this.place(i, lt, ls, last, lp, la);
     }
     return top;
   }
