@@ -111,16 +111,63 @@ interface MetaPart {
 /** Parts remembered per table before it starts over (a trace repeats a few thousand at most at a time). */
 const MAX_PARTS = 10_000;
 
-/** The part cached under `key`, else built (problems into `c`) and cached when it has none. */
-function cachedPart<T>(parts: Map<string, T>, key: string, c: Checker, build: () => T | undefined): T | undefined {
-  const known = parts.get(key);
-  if (known !== undefined) return known;
-  const before = c.errors.length;
-  const made = build();
-  if (made === undefined || c.errors.length > before) return undefined;
-  if (parts.size >= MAX_PARTS) parts.clear();
-  parts.set(key, made);
-  return made;
+/**
+ * Parts by their columns' texts, one map level per column: a row looks its fields up as they are
+ * (each field string's hash is computed once) instead of joining them into a fresh key string to be
+ * flattened and hashed, and without a closure per row. Starts over past MAX_PARTS parts.
+ */
+class PartTable<T> {
+  private root = new Map<string, Map<string, T> | Map<string, Map<string, Map<string, T>>>>();
+  private count = 0;
+
+  /** The part under two columns' texts (a table used with two keys only). */
+  get2(a: string, b: string): T | undefined {
+    return (this.root.get(a) as Map<string, T> | undefined)?.get(b);
+  }
+
+  /** The part under four columns' texts (a table used with four keys only). */
+  get4(a: string, b: string, c: string, d: string): T | undefined {
+    return (this.root.get(a) as Map<string, Map<string, Map<string, T>>> | undefined)?.get(b)?.get(c)?.get(d);
+  }
+
+  /** `made` kept under two keys, unless building it added a problem to `checker` (then undefined). */
+  keep2(a: string, b: string, checker: Checker, before: number, made: T | undefined): T | undefined {
+    if (made === undefined || checker.errors.length > before) return undefined;
+    this.level<T>(this.fresh(), a).set(b, made);
+    return made;
+  }
+
+  /** `made` kept under four keys, unless building it added a problem to `checker` (then undefined). */
+  keep4(
+    a: string,
+    b: string,
+    c: string,
+    d: string,
+    checker: Checker,
+    before: number,
+    made: T | undefined,
+  ): T | undefined {
+    if (made === undefined || checker.errors.length > before) return undefined;
+    const l1 = this.level<Map<string, Map<string, T>>>(this.fresh(), a);
+    this.level<T>(this.level<Map<string, T>>(l1, b), c).set(d, made);
+    return made;
+  }
+
+  /** The root, emptied first when it holds MAX_PARTS parts; counts the part about to be added. */
+  private fresh(): Map<string, unknown> {
+    if (this.count >= MAX_PARTS) {
+      this.root = new Map();
+      this.count = 0;
+    }
+    this.count++;
+    return this.root as Map<string, unknown>;
+  }
+
+  private level<V>(map: Map<string, unknown>, key: string): Map<string, V> {
+    let next = map.get(key) as Map<string, V> | undefined;
+    if (next === undefined) map.set(key, (next = new Map<string, V>()));
+    return next;
+  }
 }
 
 export class CsvTraceReader implements TraceReader {
@@ -133,8 +180,8 @@ export class CsvTraceReader implements TraceReader {
    * Valid parts of rows by their columns' text: a row whose parts were seen before skips their
    * validation and shares their objects (so the snapshot derives requests and labels once per part).
    */
-  private readonly specs = new Map<string, SpecPart>();
-  private readonly metas = new Map<string, MetaPart>();
+  private readonly specs = new PartTable<SpecPart>();
+  private readonly metas = new PartTable<MetaPart>();
   private readonly namespaces = new Map<string, string>();
   private checker: Checker;
 
@@ -240,14 +287,34 @@ export class CsvTraceReader implements TraceReader {
     const memory = this.field(fields, 'memory');
     const extended = this.field(fields, 'extended');
     const priority = this.field(fields, 'priority');
-    const spec = cachedPart(this.specs, `${cpu}\u0000${memory}\u0000${extended}\u0000${priority}`, c, () =>
-      this.specPart(c, cpu, memory, extended, priority),
-    );
+    // Known parts are looked up without a closure or a joined key per row.
+    const spec =
+      this.specs.get4(cpu, memory, extended, priority) ??
+      this.specs.keep4(
+        cpu,
+        memory,
+        extended,
+        priority,
+        c,
+        c.errors.length,
+        this.specPart(c, cpu, memory, extended, priority),
+      );
     const labels = this.field(fields, 'labels');
     const owner = this.field(fields, 'owner');
-    const meta = cachedPart(this.metas, `${labels}\u0000${owner}`, c, () => this.metaPart(c, labels, owner));
+    const meta =
+      this.metas.get2(labels, owner) ??
+      this.metas.keep2(labels, owner, c, c.errors.length, this.metaPart(c, labels, owner));
     const nsText = this.field(fields, 'namespace');
-    const namespace = cachedPart(this.namespaces, nsText, c, () => namespaceOf(c, nsText));
+    let namespace = this.namespaces.get(nsText);
+    if (namespace === undefined) {
+      const before = c.errors.length;
+      namespace = namespaceOf(c, nsText);
+      if (c.errors.length > before) namespace = undefined;
+      else if (namespace !== undefined) {
+        if (this.namespaces.size >= MAX_PARTS) this.namespaces.clear();
+        this.namespaces.set(nsText, namespace);
+      }
+    }
     const name = this.field(fields, 'name').trim() || `pod-${line}`;
     if (!NAME.test(name))
       c.error(

@@ -190,6 +190,24 @@ describe('CSV pod tables', () => {
     assert.match(found[1], /^6 cpu: "1\.5\.0" is not a quantity/);
   });
 
+  it("rows past the part tables' bound still get their own resources and labels", () => {
+    // More distinct (memory, labels) parts than a table keeps: it starts over, and a repeat of an
+    // early row's parts is built again, equal to the first.
+    const rows = ['submit_time,cpu,memory,priority,labels,owner,name'];
+    for (let i = 0; i < 10_050; i++) rows.push(`${i},100m,${i + 1}Mi,0,app=a-${i},Job/a,p-${i}`);
+    rows.push('10050,100m,1Mi,0,app=a-0,Job/a,again');
+    const pods = readAll(writeTrace(rows, 'many-parts.csv')).flatMap((i) =>
+      'event' in i && i.event.type === 'pod-create' ? [i.event.pod] : [],
+    );
+    assert.equal(pods.length, 10_051);
+    const first = pods[0];
+    const again = pods[10_050];
+    assert.deepEqual(again.spec, first.spec);
+    assert.deepEqual(again.metadata.labels, { app: 'a-0' });
+    assert.deepEqual(pods[10_049].spec.containers[0].resources?.requests, { cpu: '100m', memory: '10050Mi' });
+    assert.deepEqual(pods[10_049].metadata.labels, { app: 'a-10049' });
+  });
+
   it('rejects an unknown or missing header column before reading rows', () => {
     const path = writeTrace(['submit_time,cpus', '0,1'], 'h.csv');
     assert.throws(
