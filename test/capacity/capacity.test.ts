@@ -8,6 +8,7 @@ import { instanceTypeNode } from '../../src/capacity/node-type.js';
 import { capacityPlan } from '../../src/capacity/plan.js';
 import { chooseProfile } from '../../src/framework/config-file.js';
 import { makeCluster, makeNode, makePod } from '../helpers/cluster.js';
+import { webWorkload } from '../sim/helpers.js';
 
 const profile = chooseProfile({ registry: builtinRegistry() });
 
@@ -155,22 +156,7 @@ describe('capacity drain', () => {
 
 describe('capacity plan', () => {
   const workload = (replicas: number, cpu: string, ds?: DaemonSet) =>
-    makeCluster({
-      deployments: [
-        {
-          metadata: { name: 'web', namespace: 'default' },
-          spec: {
-            replicas,
-            selector: { matchLabels: { app: 'web' } },
-            template: {
-              metadata: { labels: { app: 'web' } },
-              spec: { containers: [{ name: 'c', image: 'web:1', resources: { requests: { cpu } } }] },
-            },
-          },
-        },
-      ],
-      daemonSets: ds ? [ds] : [],
-    });
+    makeCluster({ deployments: [webWorkload('Deployment', replicas, { cpu })], daemonSets: ds ? [ds] : [] });
 
   it('counts DaemonSet pods against every node: 10 × 1 cpu on 4-cpu nodes with a 500m agent needs 4 nodes', () => {
     const r = capacityPlan(workload(10, '1', daemonSet('500m')), makeNode('small', { cpu: '4' }), profile);

@@ -57,7 +57,11 @@ export function events(log: Record<string, unknown>[], kind: string): [number, s
 }
 
 /** A ReplicaSet or Deployment `default/web` (pods labelled app=web, one container) requesting `requests`. */
-export function webWorkload(kind: 'ReplicaSet' | 'Deployment', replicas: number, requests: Record<string, string>) {
+export function webWorkload<K extends 'ReplicaSet' | 'Deployment'>(
+  kind: K,
+  replicas: number,
+  requests: Record<string, string>,
+) {
   return {
     apiVersion: 'apps/v1',
     kind,
