@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatProblem, InputError } from '../api/problem.js';
 import type { ClusterSnapshot } from '../api/types.js';
-import { addPlacementOptions } from './options.js';
+import { addPlacementOptions, type PlacementOptions } from './options.js';
 import { runCommand } from './run.js';
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -22,17 +22,11 @@ export function registerSurvive(capacity: Command): void {
   ).action((opts) => runCommand(() => surviveCommand(opts)));
 }
 
-interface SurviveCliOptions {
+interface SurviveCliOptions extends PlacementOptions {
   snapshot: string[];
   nodes?: string;
   zone?: string;
   worst?: string;
-  config?: string;
-  profile?: string;
-  tieBreak: 'random' | 'first';
-  seed: string;
-  output: 'json' | 'table';
-  plugin?: string[];
 }
 
 function optionProblem(path: string, message: string): InputError {

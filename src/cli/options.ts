@@ -42,6 +42,16 @@ export async function profileFromOptions(opts: { config?: string; profile?: stri
 }
 
 /** The placement options `berth schedule` and `berth capacity survive` share, in help order. */
+/** What addPlacementOptions adds to a command's parsed options. */
+export interface PlacementOptions {
+  config?: string;
+  profile?: string;
+  tieBreak: 'random' | 'first';
+  seed: string;
+  output: 'json' | 'table';
+  plugin?: string[];
+}
+
 export function addPlacementOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1)')

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { formatProblem } from '../api/problem.js';
-import { addPlacementOptions } from './options.js';
+import { addPlacementOptions, type PlacementOptions } from './options.js';
 import { runCommand } from './run.js';
 
 export function register(program: Command): void {
@@ -25,14 +25,8 @@ export function register(program: Command): void {
     .action((opts) => runCommand(() => schedule(opts)));
 }
 
-interface ScheduleOptions {
+interface ScheduleOptions extends PlacementOptions {
   snapshot: string[];
-  config?: string;
-  profile?: string;
-  tieBreak: 'random' | 'first';
-  seed: string;
-  output: 'json' | 'table';
-  plugin?: string[];
   strict?: boolean;
   executor: 'single' | 'pool' | 'auto';
   workers: string;
