@@ -144,7 +144,7 @@ export function drainFits(cluster: LiveCluster, n: number, alsoGoing: readonly n
   for (const x of cordon) snap.setUnschedulable(x, true);
   for (const info of moving) snap.unbind(info);
   const order = [...moving].sort(
-    (a, b) => b.priority - a.priority || (cluster.bound.get(a.key)?.id ?? 0) - (cluster.bound.get(b.key)?.id ?? 0),
+    (a, b) => b.priority - a.priority || (cluster.boundPod(a.key)?.id ?? 0) - (cluster.boundPod(b.key)?.id ?? 0),
   );
   const placed: PodInfo[] = [];
   let fits = true;

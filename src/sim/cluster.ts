@@ -22,12 +22,6 @@ const COMPACT_SLACK = 50_000;
 /** Really rebuild when the table is this many times larger than the compaction bound. */
 const COMPACT_FACTOR = 4;
 
-/** The bound pods' lookup by `namespace/name`, and how many there are. */
-export interface BoundPods {
-  get(key: string): SimPod | undefined;
-  readonly size: number;
-}
-
 export class LiveCluster {
   /** Nodes in snapshot order; `pods` stays empty (bound pods are bound one by one). */
   readonly live: ClusterSnapshot;
@@ -35,11 +29,7 @@ export class LiveCluster {
   scheduler: Scheduler;
   /** Bumped on every rebuild: PodInfos of older generations belong to a discarded Snapshot. */
   generation = 0;
-  /**
-   * Bound pods by key, to map the Snapshot's PodInfos back to simulator pods: looked up among the
-   * simulator's live pods (a pod is bound while its node is set), so binding touches no second map.
-   */
-  readonly bound: BoundPods;
+  /** Pods bound now. */
   private boundCount = 0;
   /** Compactions and rebuilds so far: the tie-break seed of each is derived from this. */
   private reseeds = 0;
@@ -50,18 +40,8 @@ export class LiveCluster {
     cluster: ClusterSnapshot,
     private readonly profile: Profile,
     private readonly options: SchedulerOptions,
-    livePods: ReadonlyMap<string, SimPod>,
+    private readonly livePods: ReadonlyMap<string, SimPod>,
   ) {
-    const counted = this;
-    this.bound = {
-      get(key: string): SimPod | undefined {
-        const pod = livePods.get(key);
-        return pod !== undefined && pod.node !== null ? pod : undefined;
-      },
-      get size(): number {
-        return counted.boundCount;
-      },
-    };
     this.live = { ...cluster, nodes: [...cluster.nodes], pods: [], pendingPods: [] };
     this.snapshot = new Snapshot(this.live);
     this.scheduler = new Scheduler(profile, this.snapshot, options);
@@ -82,6 +62,15 @@ export class LiveCluster {
       pod.infoGen = this.generation;
     }
     return pod.info;
+  }
+
+  /**
+   * The bound pod with `key`, to map the Snapshot's PodInfos back to simulator pods: looked up among
+   * the simulator's live pods (a pod is bound while its node is set), so binding touches no second map.
+   */
+  boundPod(key: string): SimPod | undefined {
+    const pod = this.livePods.get(key);
+    return pod !== undefined && pod.node !== null ? pod : undefined;
   }
 
   bind(pod: SimPod, node: number): void {
@@ -124,14 +113,14 @@ export class LiveCluster {
   /** Compacts the Snapshot when freed pod slots pile up. */
   compactIfNeeded(): void {
     const slots = this.snapshot.pods.length;
-    const bound = 2 * this.bound.size + COMPACT_SLACK;
+    const bound = 2 * this.boundCount + COMPACT_SLACK;
     if (slots - this.droppedSlots <= bound) return;
     if (slots > COMPACT_FACTOR * bound) {
       this.rebuild();
       return;
     }
     // A compaction leaves one slot per bound pod.
-    this.droppedSlots = slots - this.bound.size;
+    this.droppedSlots = slots - this.boundCount;
     this.scheduler.reseed(this.nextSeed());
   }
 
@@ -145,7 +134,7 @@ export class LiveCluster {
     const order: SimPod[] = [];
     for (let n = 0; n < old.nodeCount; n++) {
       for (const info of old.podsOnNode[n]) {
-        const pod = this.bound.get(info.key);
+        const pod = this.boundPod(info.key);
         if (pod) order.push(pod);
       }
     }

@@ -325,7 +325,7 @@ export class Simulator implements ControllerHost {
 
   /** A running pod by key. */
   boundPod(key: string): SimPod | undefined {
-    return this.cluster.bound.get(key);
+    return this.cluster.boundPod(key);
   }
 
   /** A node the policy provisioned joins now. */
@@ -415,12 +415,12 @@ export class Simulator implements ControllerHost {
         cluster.scheduler,
         cluster.snapshot,
         info,
-        (v: PodInfo) => cluster.bound.get(v.key)?.boundAt ?? 0,
+        (v: PodInfo) => cluster.boundPod(v.key)?.boundAt ?? 0,
       );
       if (plan) {
         const node = cluster.snapshot.nodeNames[plan.node];
         for (const v of plan.victims) {
-          const victim = cluster.bound.get(v.key)!;
+          const victim = cluster.boundPod(v.key)!;
           this.options.placements?.line(
             JSON.stringify({ t: this.now, event: 'preempted', pod: victim.key, node, by: sp.key }),
           );
@@ -621,7 +621,7 @@ export class Simulator implements ControllerHost {
     const n = this.cluster.nodeIndex(name);
     if (n === undefined) return this.problem(line, 'name', `no node named ${name}`);
     const node = this.cluster.live.nodes[n];
-    const onNode = this.cluster.snapshot.podsOnNode[n].map((info) => this.cluster.bound.get(info.key)!);
+    const onNode = this.cluster.snapshot.podsOnNode[n].map((info) => this.cluster.boundPod(info.key)!);
     for (const sp of onNode) {
       this.options.placements?.line(
         JSON.stringify({ t: this.now, event: failed ? 'lost' : 'evicted', pod: sp.key, node: name }),
