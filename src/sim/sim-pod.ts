@@ -51,6 +51,8 @@ export interface SimPod {
   runGen: number;
   /** Why the last attempt failed. */
   message: string | undefined;
+  /** Its slot among the live pods (src/sim/live-pods.ts) while live, else -1. */
+  liveSlot: number;
 }
 
 /** `namespace/name`. */
@@ -92,5 +94,6 @@ export function makeSimPod(
     boundAt: -1,
     runGen: 0,
     message: undefined,
+    liveSlot: -1,
   };
 }

@@ -33,6 +33,7 @@ import { JobController, type JobStatus } from './controllers/job.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
 import { StatefulSetController } from './controllers/statefulset.js';
 import { EventHeap } from './event-heap.js';
+import { LivePods } from './live-pods.js';
 import { HPA_SYNC_SECONDS, type HpaSummary, PodAutoscaling } from './pod-autoscaling.js';
 import { findPreemption } from './preemption.js';
 import { DEFAULT_QUEUE_OPTIONS, type QueueOptions, SchedulingQueue } from './queue.js';
@@ -146,8 +147,8 @@ export class Simulator implements ControllerHost {
   private readonly events = new EventHeap<SimEvent, SimPod>();
   private seq = 0;
   private podSeq = 0;
-  /** Live pods (queued, running or lost) by key. */
-  private readonly pods = new Map<string, SimPod>();
+  /** Live pods (queued, running or lost) by `namespace/name`. */
+  private readonly pods = new LivePods();
   private readonly controllers = new Map<string, Controller>();
   private readonly dirty = new Set<Controller>();
   private readonly resync = new Set<Controller>();
@@ -192,7 +193,7 @@ export class Simulator implements ControllerHost {
       const n = this.cluster.nodeIndex(pod.spec.nodeName ?? '');
       if (n === undefined) continue;
       const sp = this.newPod(pod, {});
-      this.pods.set(sp.key, sp);
+      this.pods.add(sp);
       this.admission.charge(sp.key, sp.pod);
       this.cluster.bind(sp, n);
       this.markRunning(sp);
@@ -206,7 +207,7 @@ export class Simulator implements ControllerHost {
 
   /** Live pods (queued, running, lost), in creation order. */
   livePods(): SimPod[] {
-    return [...this.pods.values()].sort((a, b) => a.id - b.id);
+    return this.pods.inCreationOrder();
   }
 
   // ---- ControllerHost -----------------------------------------------------------------------
@@ -215,8 +216,9 @@ export class Simulator implements ControllerHost {
     const admitted = this.admit(pod, o.owner);
     if (!admitted) return null;
     const sp = this.newPod(admitted, o);
-    if (this.pods.has(sp.key)) throw new Error(`controller ${o.owner.key} created ${sp.key} twice`);
-    this.pods.set(sp.key, sp);
+    if (this.pods.get(sp.pod.metadata.namespace ?? 'default', sp.pod.metadata.name))
+      throw new Error(`controller ${o.owner.key} created ${sp.key} twice`);
+    this.pods.add(sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
     return sp;
@@ -318,7 +320,7 @@ export class Simulator implements ControllerHost {
   /** Pods waiting to be scheduled that have failed at least once (DaemonSet pods excluded). */
   unschedulablePods(): SimPod[] {
     const out: SimPod[] = [];
-    for (const sp of this.pods.values())
+    for (const sp of this.pods.inCreationOrder())
       if (!sp.daemon && sp.attempts > 0 && (sp.state === 'unschedulable' || sp.state === 'backoff')) out.push(sp);
     return out.sort((a, b) => a.id - b.id);
   }
@@ -488,7 +490,7 @@ export class Simulator implements ControllerHost {
           ? Math.max(0, this.now - NODE_FAIL_EVICTION_SECONDS - sp.boundAt)
           : 0;
     sp.state = 'gone';
-    this.pods.delete(sp.key);
+    this.pods.delete(sp);
     for (const c of this.admission.release(sp.key, sp.pod.metadata.namespace ?? 'default')) this.markDirty(c);
     switch (wasLost ? 'lost' : reason) {
       case 'completed':
@@ -550,19 +552,20 @@ export class Simulator implements ControllerHost {
   private traceEvent(ev: TraceEvent, line: number): Problem | undefined {
     switch (ev.type) {
       case 'pod-create': {
-        const key = `${ev.pod.metadata.namespace ?? 'default'}/${ev.pod.metadata.name}`;
-        if (this.pods.has(key))
+        const namespace = ev.pod.metadata.namespace ?? 'default';
+        const key = `${namespace}/${ev.pod.metadata.name}`;
+        if (this.pods.get(namespace, ev.pod.metadata.name))
           return this.problem(line, 'pod.metadata.name', `pod ${key} already exists (it has not ended yet)`);
         this.submit(ev.pod, ev.duration, key);
         return;
       }
       case 'pod-delete': {
-        const sp = this.pods.get(`${ev.namespace}/${ev.name}`);
+        const sp = this.pods.get(ev.namespace, ev.name);
         if (sp) this.endPod(sp, 'deleted', true);
         return;
       }
       case 'pod-ungate': {
-        const sp = this.pods.get(`${ev.namespace}/${ev.name}`);
+        const sp = this.pods.get(ev.namespace, ev.name);
         if (sp?.state !== 'gated') return;
         sp.pod.spec = { ...sp.pod.spec, schedulingGates: [] };
         this.queue.ungate(sp, this.now);
@@ -767,7 +770,7 @@ export class Simulator implements ControllerHost {
     const admitted = this.admit(pod, null, key);
     if (!admitted) return;
     const sp = this.newPod(admitted, { duration, key });
-    this.pods.set(sp.key, sp);
+    this.pods.add(sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
   }
@@ -786,7 +789,8 @@ export class Simulator implements ControllerHost {
     const reasons = new Map<string, number>();
     let pendingAtEnd = 0;
     let runningAtEnd = 0;
-    for (const sp of [...this.pods.values()].sort((a, b) => a.id - b.id)) {
+    const live = this.pods.inCreationOrder();
+    for (const sp of live) {
       if (sp.state === 'running') {
         runningAtEnd++;
         continue;
@@ -801,8 +805,7 @@ export class Simulator implements ControllerHost {
       .sort((a, b) => b.pods - a.pods || (a.message < b.message ? -1 : 1))
       .slice(0, 20);
     let neverBoundPending = 0;
-    for (const sp of this.pods.values())
-      if (sp.boundAt < 0 && sp.state !== 'running' && sp.state !== 'lost') neverBoundPending++;
+    for (const sp of live) if (sp.boundAt < 0 && sp.state !== 'running' && sp.state !== 'lost') neverBoundPending++;
     return {
       trace: this.options.traceName,
       profile: this.options.profile.schedulerName,
