@@ -73,27 +73,28 @@ export function makeSimPod(
     key?: string;
   },
 ): SimPod {
+  // Fields a completion reads first (the pod is cold by then): fewer cache lines touched.
   return {
+    state: 'active',
+    runGen: 0,
+    liveSlot: -1,
+    info: null,
+    infoGen: -1,
+    node: null,
+    priority: o.priority,
+    owner: o.owner ?? null,
+    boundAt: -1,
     id: o.id,
     pod,
     key: o.key ?? podKey(pod),
-    priority: o.priority,
     daemon: o.daemon ?? false,
-    owner: o.owner ?? null,
     duration: o.duration,
     createdAt: o.now,
-    state: 'active',
     queueTime: o.now,
     attempts: 0,
     backoffUntil: 0,
     unschedulableSince: 0,
     queueGen: 0,
-    info: null,
-    infoGen: -1,
-    node: null,
-    boundAt: -1,
-    runGen: 0,
     message: undefined,
-    liveSlot: -1,
   };
 }

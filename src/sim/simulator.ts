@@ -397,8 +397,11 @@ export class Simulator implements ControllerHost {
         this.queue.moveAllUnschedulable(this.now);
       }
       for (let pod = this.queue.pop(); pod; pod = this.queue.pop()) this.attempt(pod);
-      for (const c of this.resync) this.dirty.add(c);
-      this.resync.clear();
+      // Guarded: iterating a Set allocates an iterator, and most instants have nothing to resync.
+      if (this.resync.size > 0) {
+        for (const c of this.resync) this.dirty.add(c);
+        this.resync.clear();
+      }
       if (this.dirty.size === 0 && !this.clusterChanged && !this.queue.hasActive) return;
     }
   }
@@ -482,16 +485,11 @@ export class Simulator implements ControllerHost {
       if (sp.boundAt < 0) this.neverScheduled++;
       this.queue.remove(sp);
     }
-    const wasLost = sp.state === 'lost';
-    const ranFor =
-      sp.state === 'running'
-        ? this.now - sp.boundAt
-        : wasLost
-          ? Math.max(0, this.now - NODE_FAIL_EVICTION_SECONDS - sp.boundAt)
-          : 0;
+    const was = sp.state;
+    const wasLost = was === 'lost';
     sp.state = 'gone';
     this.pods.delete(sp);
-    for (const c of this.admission.release(sp.key, sp.pod.metadata.namespace ?? 'default')) this.markDirty(c);
+    for (const c of this.admission.release(sp.key, sp.pod)) this.markDirty(c);
     switch (wasLost ? 'lost' : reason) {
       case 'completed':
         this.recorder.count('completed');
@@ -514,6 +512,12 @@ export class Simulator implements ControllerHost {
         this.markDirty(sp.owner as Controller);
       }
     } else if (reason !== 'completed' && reason !== 'deleted' && (sp.pod.metadata.ownerReferences?.length ?? 0) > 0) {
+      const ranFor =
+        was === 'running'
+          ? this.now - sp.boundAt
+          : wasLost
+            ? Math.max(0, this.now - NODE_FAIL_EVICTION_SECONDS - sp.boundAt)
+            : 0;
       const left = sp.duration === undefined ? undefined : Math.max(0, sp.duration - ranFor);
       this.submit(sp.pod, left);
     }
