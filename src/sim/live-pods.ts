@@ -2,8 +2,9 @@
 // hashing a key string per lookup. A Map keyed by `${namespace}/${name}` made every pod-create
 // join a fresh string, flatten it and hash it, and its table rehashed the keys as pods churned:
 // ~10 % of a replay. Here a pod's hash is computed over its namespace, '/', and name as they are,
-// and kept in typed arrays with the pod's slot, so probing and rehashing read no string and no pod;
-// a pod is compared by name only when its hash matches, and removed by its slot without hashing.
+// and kept beside the pod's slot in one typed array (a probe reads one cache line), so probing and
+// rehashing read no string and no pod; a pod is compared by name only when its hash matches, and
+// removed by its slot without hashing.
 import type { SimPod } from './sim-pod.js';
 
 const EMPTY = -1;
@@ -40,10 +41,16 @@ function namespaceOf(sp: SimPod): string {
   return sp.pod.metadata.namespace ?? 'default';
 }
 
+/** A table of `size` EMPTY entries. */
+function newTable(size: number): Int32Array {
+  const table = new Int32Array(2 * size);
+  for (let i = 1; i < table.length; i += 2) table[i] = EMPTY;
+  return table;
+}
+
 export class LivePods {
-  /** Open addressing with linear probing: each entry's hash and pod slot (or EMPTY, REMOVED). */
-  private hashes = new Int32Array(1024);
-  private refs = new Int32Array(1024).fill(EMPTY);
+  /** Open addressing with linear probing: entry i is (hash, pod slot or EMPTY or REMOVED) at 2i. */
+  private table = newTable(1024);
   /** Entries in use, live or REMOVED: the table grows or is rebuilt before half is used. */
   private used = 0;
   private count = 0;
@@ -59,11 +66,12 @@ export class LivePods {
   /** The live pod `namespace/name`. */
   get(namespace: string, name: string): SimPod | undefined {
     const h = hashOf(namespace, name);
-    const mask = this.refs.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const ref = this.refs[i];
+      const ref = table[2 * i + 1];
       if (ref === EMPTY) return undefined;
-      if (ref === REMOVED || this.hashes[i] !== h) continue;
+      if (ref === REMOVED || table[2 * i] !== h) continue;
       const sp = this.pods[ref]!;
       if (sp.pod.metadata.name === name && namespaceOf(sp) === namespace) return sp;
     }
@@ -72,11 +80,12 @@ export class LivePods {
   /** The live pod whose key (`namespace/name`) is `key`. */
   getKey(key: string): SimPod | undefined {
     const h = hashOfKey(key);
-    const mask = this.refs.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const ref = this.refs[i];
+      const ref = table[2 * i + 1];
       if (ref === EMPTY) return undefined;
-      if (ref === REMOVED || this.hashes[i] !== h) continue;
+      if (ref === REMOVED || table[2 * i] !== h) continue;
       const sp = this.pods[ref]!;
       if (sp.key === key) return sp;
     }
@@ -84,7 +93,7 @@ export class LivePods {
 
   /** Adds a pod whose key is not live (the caller checks). */
   add(sp: SimPod): void {
-    if (2 * (this.used + 1) > this.refs.length) this.rehash();
+    if (4 * (this.used + 1) > this.table.length) this.rehash();
     const slot = this.free.length > 0 ? this.free.pop()! : this.pods.length;
     if (slot === this.podHash.length) {
       const grown = new Int32Array(2 * slot);
@@ -104,10 +113,11 @@ export class LivePods {
   delete(sp: SimPod): void {
     const slot = sp.liveSlot;
     if (slot < 0 || this.pods[slot] !== sp) return;
-    const mask = this.refs.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     let i = this.podHash[slot] & mask;
-    while (this.refs[i] !== slot) i = (i + 1) & mask;
-    this.refs[i] = REMOVED;
+    while (table[2 * i + 1] !== slot) i = (i + 1) & mask;
+    table[2 * i + 1] = REMOVED;
     this.pods[slot] = undefined;
     this.free.push(slot);
     sp.liveSlot = -1;
@@ -122,20 +132,20 @@ export class LivePods {
   }
 
   private insert(h: number, slot: number): void {
-    const mask = this.refs.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     let i = h & mask;
-    while (this.refs[i] >= 0) i = (i + 1) & mask;
+    while (table[2 * i + 1] >= 0) i = (i + 1) & mask;
     // A REMOVED entry is reused without lowering `used`: a later rehash clears it.
-    this.hashes[i] = h;
-    this.refs[i] = slot;
+    table[2 * i] = h;
+    table[2 * i + 1] = slot;
   }
 
   /** Rebuilds the table without its REMOVED entries, doubling it when the live pods need room. */
   private rehash(): void {
-    let size = this.refs.length;
+    let size = this.table.length >> 1;
     while (4 * (this.count + 1) > size) size *= 2;
-    this.hashes = new Int32Array(size);
-    this.refs = new Int32Array(size).fill(EMPTY);
+    this.table = newTable(size);
     for (let slot = 0; slot < this.pods.length; slot++)
       if (this.pods[slot] !== undefined) this.insert(this.podHash[slot], slot);
     this.used = this.count;

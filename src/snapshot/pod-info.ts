@@ -35,6 +35,11 @@ export interface PodInfo {
   readonly terminating: boolean;
   /** Has pod affinity or anti-affinity (required or preferred). */
   readonly podAffinity: boolean;
+  /**
+   * Node-local cache keys built from its spec (src/snapshot/pod-keys.ts): one map for all the pods
+   * that share a frozen spec, else its own.
+   */
+  readonly specKeys: Map<string, string>;
   /** Node index while bound or assumed, else -1. */
   node: number;
   /** Slot in the snapshot's pod table while bound, else -1. */
@@ -120,6 +125,10 @@ class BuiltPodInfo implements PodInfo {
 
   get podAffinity(): boolean {
     return this.parts.podAffinity;
+  }
+
+  get specKeys(): Map<string, string> {
+    return this.parts.keys;
   }
 
   get pluginData(): Map<string, unknown> {

@@ -15,6 +15,8 @@ export interface SpecParts {
   readonly hostPorts: readonly HostPort[];
   /** Has required or preferred pod affinity or anti-affinity terms. */
   readonly podAffinity: boolean;
+  /** Node-local cache keys built from the spec (src/snapshot/pod-keys.ts), by key name. */
+  readonly keys: Map<string, string>;
 }
 
 export class PodParts {
@@ -59,6 +61,7 @@ export class PodParts {
       nonZeroMemory: req.nonZeroMemory,
       hostPorts: hostPortsOf(pod),
       podAffinity: Boolean(affinity && (affinity.podAffinity || affinity.podAntiAffinity)),
+      keys: new Map(),
     };
   }
 }
