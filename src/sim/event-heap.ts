@@ -42,6 +42,11 @@ export class EventHeap<T extends TimedEvent, P = never> {
     return this.count > 0 ? this.entries[STRIDE] : Number.POSITIVE_INFINITY;
   }
 
+  /** The earliest event's seq (only when there is one). */
+  peekSeq(): number {
+    return this.entries[STRIDE + 1];
+  }
+
   push(item: T): void {
     this.insert(item.t, item.seq, item, 0, 0);
   }

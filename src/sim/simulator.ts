@@ -95,10 +95,7 @@ interface BaseEvent {
   seq: number;
 }
 
-type SimEvent =
-  | (BaseEvent & { kind: 'trace'; event: TraceEvent; line: number })
-  | (BaseEvent & { kind: 'lost-delete'; pod: SimPod })
-  | (BaseEvent & { kind: 'hpa-sync' });
+type SimEvent = (BaseEvent & { kind: 'lost-delete'; pod: SimPod }) | (BaseEvent & { kind: 'hpa-sync' });
 
 export interface ReplaySummary {
   trace: string;
@@ -161,7 +158,15 @@ export class Simulator implements ControllerHost {
   private readonly badRows: Problem[] = [];
   private badRowCount = 0;
   private reader: TraceReader | null = null;
-  private traceInHeap = false;
+  /**
+   * The next trace event, read one ahead, with its (t, seq). It waits beside the event heap, not in
+   * it (its time is about now, so pushing and popping it sifted through the whole heap), and is
+   * taken before the heap's top when its (t, seq) is smaller: the order is the same.
+   */
+  private nextTrace: TraceEvent | null = null;
+  private nextTraceT = 0;
+  private nextTraceSeq = 0;
+  private nextTraceLine = 0;
   private lastTraceTime = 0;
   private readonly priorities: PriorityTable;
   private readonly podAutoscaling = new PodAutoscaling();
@@ -273,10 +278,10 @@ export class Simulator implements ControllerHost {
     const progressEvery = 4096;
     for (;;) {
       this.pullTrace();
-      const traceDone = this.reader === null && !this.traceInHeap;
+      const traceDone = this.reader === null && this.nextTrace === null;
       const limit = this.options.until ?? (traceDone ? this.lastTraceTime : Number.POSITIVE_INFINITY);
       const t = Math.min(
-        this.events.peekTime(),
+        this.nextEventTime(),
         this.queue.nextBackoff(),
         this.queue.nextFlush(),
         this.options.hook?.nextWake() ?? Number.POSITIVE_INFINITY,
@@ -284,10 +289,13 @@ export class Simulator implements ControllerHost {
       if (t === Number.POSITIVE_INFINITY || t > limit) break;
       this.recorder.advance(t, this.cluster.snapshot, this.running, this.queue.pendingCount);
       this.now = t;
-      while (this.events.peekTime() === t) {
-        const e = this.events.pop()!;
-        if (this.events.poppedPayload) this.completed(e as SimPod, this.events.poppedAux);
-        else this.handle(e as SimEvent);
+      while (this.nextEventTime() === t) {
+        if (this.traceComesFirst()) this.applyTrace();
+        else {
+          const e = this.events.pop()!;
+          if (this.events.poppedPayload) this.completed(e as SimPod, this.events.poppedAux);
+          else this.handle(e as SimEvent);
+        }
         this.pullTrace();
         if (++this.eventCount % progressEvery === 0) this.progress();
       }
@@ -355,25 +363,43 @@ export class Simulator implements ControllerHost {
     }
   }
 
-  /** Keeps the next trace event in the heap. */
+  /** Reads the next trace event ahead, unless one is waiting. */
   private pullTrace(): void {
-    if (this.traceInHeap || !this.reader) return;
+    if (this.nextTrace !== null || !this.reader) return;
     for (let item = this.reader.next(); item; item = this.reader.next()) {
       if ('problems' in item) {
         this.badRow(item.problems);
         continue;
       }
-      this.events.push({
-        t: Math.max(item.event.t, this.now),
-        seq: this.seq++,
-        kind: 'trace',
-        event: item.event,
-        line: item.line,
-      });
-      this.traceInHeap = true;
+      this.nextTrace = item.event;
+      this.nextTraceT = Math.max(item.event.t, this.now);
+      this.nextTraceSeq = this.seq++;
+      this.nextTraceLine = item.line;
       return;
     }
     this.reader = null;
+  }
+
+  /** The earliest time of an event: in the heap, or the trace event waiting. */
+  private nextEventTime(): number {
+    const heap = this.events.peekTime();
+    return this.nextTrace !== null && this.nextTraceT < heap ? this.nextTraceT : heap;
+  }
+
+  /** Whether the waiting trace event comes before the heap's top in (t, seq) order. */
+  private traceComesFirst(): boolean {
+    if (this.nextTrace === null) return false;
+    if (this.events.size === 0) return true;
+    const t = this.events.peekTime();
+    return this.nextTraceT < t || (this.nextTraceT === t && this.nextTraceSeq < this.events.peekSeq());
+  }
+
+  private applyTrace(): void {
+    const event = this.nextTrace!;
+    this.nextTrace = null;
+    this.lastTraceTime = this.nextTraceT;
+    const problem = this.traceEvent(event, this.nextTraceLine);
+    if (problem) this.badRow([problem]);
   }
 
   private badRow(problems: Problem[]): void {
@@ -538,13 +564,6 @@ export class Simulator implements ControllerHost {
       case 'hpa-sync':
         this.syncHpas();
         return;
-      case 'trace': {
-        this.traceInHeap = false;
-        this.lastTraceTime = e.t;
-        const problem = this.traceEvent(e.event, e.line);
-        if (problem) this.badRow([problem]);
-        return;
-      }
     }
   }
 
