@@ -59,10 +59,14 @@ export class SimAdmission {
     return null;
   }
 
-  /** A pod ended: its quota usage is released; controllers refused in its namespace may try again. */
-  release(key: string, namespace: string): readonly Controller[] {
+  /**
+   * A pod ended: its quota usage is released; controllers refused in its namespace may try again.
+   * Takes the pod rather than its namespace so that, without admission, the pod is not read.
+   */
+  release(key: string, pod: Pod): readonly Controller[] {
     if (!this.admission.active) return NONE;
     this.admission.release(key);
+    const namespace = pod.metadata.namespace ?? 'default';
     const waiting = this.waiting.get(namespace);
     if (!waiting) return NONE;
     this.waiting.delete(namespace);

@@ -15,6 +15,7 @@ import { Scheduler, type SchedulerOptions } from '../engine/scheduler.js';
 import type { Profile } from '../framework/profile.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import { Snapshot } from '../snapshot/snapshot.js';
+import type { LivePods } from './live-pods.js';
 import type { SimPod } from './sim-pod.js';
 
 /** Compact (reseed) once the pod table holds this many more slots than twice the bound pods. */
@@ -40,7 +41,7 @@ export class LiveCluster {
     cluster: ClusterSnapshot,
     private readonly profile: Profile,
     private readonly options: SchedulerOptions,
-    private readonly livePods: ReadonlyMap<string, SimPod>,
+    private readonly livePods: LivePods,
   ) {
     this.live = { ...cluster, nodes: [...cluster.nodes], pods: [], pendingPods: [] };
     this.snapshot = new Snapshot(this.live);
@@ -69,7 +70,7 @@ export class LiveCluster {
    * the simulator's live pods (a pod is bound while its node is set), so binding touches no second map.
    */
   boundPod(key: string): SimPod | undefined {
-    const pod = this.livePods.get(key);
+    const pod = this.livePods.getKey(key);
     return pod !== undefined && pod.node !== null ? pod : undefined;
   }
 

@@ -1,9 +1,11 @@
-// The simulator's event heap: a binary min-heap on (t, seq) whose keys live in typed arrays beside
-// the events, so sifting compares numbers in two flat arrays instead of reading each event object
-// (with tens of thousands of pending completions, those reads were mostly cache misses). The order
-// is the same strict (t, seq) order as before: pops never depend on insertion history.
-// An entry may also be a bare payload with a number (a pod and its run, for completions), so the
-// most common event needs no object of its own.
+// The simulator's event heap: a binary min-heap on (t, seq) whose entries are numbers only, so a
+// sift step copies four numbers within one typed array and touches no event object. Each entry is
+// (t, seq, ref, aux) in one 32-byte stride, indexed from 1 so that two siblings share a 64-byte
+// cache line; ref names the event's stash slot, where the event object stays put from push to pop
+// (moving object pointers in the sift cost a write barrier each, and a cache miss on a third
+// array). The order is the same strict (t, seq) order as before: pops never depend on insertion
+// history. An entry may also be a bare payload with a number (a pod and its run, for completions),
+// so the most common event needs no object of its own.
 
 export interface TimedEvent {
   readonly t: number;
@@ -11,14 +13,18 @@ export interface TimedEvent {
   readonly seq: number;
 }
 
+/** Numbers per heap entry: t, seq, stash slot, aux. */
+const STRIDE = 4;
+
 export class EventHeap<T extends TimedEvent, P = never> {
-  private items: (T | P | undefined)[] = [];
-  private times = new Float64Array(1024);
-  private seqs = new Float64Array(1024);
-  /** Per entry: 1 for a payload pushed with pushPayload, and its number. */
-  private payloads = new Uint8Array(1024);
-  private auxes = new Float64Array(1024);
+  /** Entry i (1 ≤ i ≤ count) at STRIDE × i: t, seq, stash slot, aux. Entry 0 is unused. */
+  private entries = new Float64Array(STRIDE * 1024);
   private count = 0;
+  /** Events and payloads by stash slot while in the heap; free slots are reused. */
+  private readonly stash: (T | P | undefined)[] = [];
+  /** Per stash slot: 1 for a payload pushed with pushPayload. */
+  private stashPayload = new Uint8Array(1024);
+  private readonly freeSlots: number[] = [];
   /** Whether the last pop returned a payload, and its number. */
   poppedPayload = false;
   poppedAux = 0;
@@ -28,12 +34,17 @@ export class EventHeap<T extends TimedEvent, P = never> {
   }
 
   peek(): T | P | undefined {
-    return this.count > 0 ? this.items[0] : undefined;
+    return this.count > 0 ? this.stash[this.entries[STRIDE + 2]] : undefined;
   }
 
   /** The earliest event's time, or Infinity when there is none (reads no event object). */
   peekTime(): number {
-    return this.count > 0 ? this.times[0] : Number.POSITIVE_INFINITY;
+    return this.count > 0 ? this.entries[STRIDE] : Number.POSITIVE_INFINITY;
+  }
+
+  /** The earliest event's seq (only when there is one). */
+  peekSeq(): number {
+    return this.entries[STRIDE + 1];
   }
 
   push(item: T): void {
@@ -46,83 +57,83 @@ export class EventHeap<T extends TimedEvent, P = never> {
   }
 
   private insert(t: number, seq: number, item: T | P, payload: number, aux: number): void {
-    if (this.count === this.times.length) this.grow();
-    const times = this.times;
-    const seqs = this.seqs;
-    let i = this.count++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = times[parent];
-      if (t > pt || (t === pt && seq > seqs[parent])) break;
-      this.move(parent, i);
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.stash.length;
+    if (slot === this.stashPayload.length) {
+      const grown = new Uint8Array(2 * slot);
+      grown.set(this.stashPayload);
+      this.stashPayload = grown;
+    }
+    this.stash[slot] = item;
+    this.stashPayload[slot] = payload;
+    if (STRIDE * (this.count + 2) > this.entries.length) this.grow();
+    const e = this.entries;
+    let i = ++this.count;
+    while (i > 1) {
+      const parent = i >> 1;
+      const pt = e[STRIDE * parent];
+      if (t > pt || (t === pt && seq > e[STRIDE * parent + 1])) break;
+      copyEntry(e, parent, i);
       i = parent;
     }
-    this.place(i, t, seq, item, payload, aux);
-  }
-
-  /** Entry `from` copied to slot `to` (a sift step). */
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from];
-    this.seqs[to] = this.seqs[from];
-    this.items[to] = this.items[from];
-    this.payloads[to] = this.payloads[from];
-    this.auxes[to] = this.auxes[from];
-  }
-
-  private place(i: number, t: number, seq: number, item: T | P | undefined, payload: number, aux: number): void {
-    this.times[i] = t;
-    this.seqs[i] = seq;
-    this.items[i] = item;
-    this.payloads[i] = payload;
-    this.auxes[i] = aux;
+    const at = STRIDE * i;
+    e[at] = t;
+    e[at + 1] = seq;
+    e[at + 2] = slot;
+    e[at + 3] = aux;
   }
 
   pop(): T | P | undefined {
     if (this.count === 0) return undefined;
-    const times = this.times;
-    const seqs = this.seqs;
-    const items = this.items;
-    const top = items[0];
-    this.poppedPayload = this.payloads[0] === 1;
-    this.poppedAux = this.auxes[0];
+    const e = this.entries;
+    const slot = e[STRIDE + 2];
+    const top = this.stash[slot];
+    this.poppedPayload = this.stashPayload[slot] === 1;
+    this.poppedAux = e[STRIDE + 3];
+    this.stash[slot] = undefined;
+    this.freeSlots.push(slot);
+    const last = STRIDE * this.count;
+    const lt = e[last];
+    const ls = e[last + 1];
+    const lslot = e[last + 2];
+    const laux = e[last + 3];
     const n = --this.count;
-    const last = items[n];
-    const lt = times[n];
-    const ls = seqs[n];
-    const lp = this.payloads[n];
-    const la = this.auxes[n];
-    items[n] = undefined;
     if (n > 0) {
-      let i = 0;
+      let i = 1;
       for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        let c = l;
-        if (r < n && (times[r] < times[l] || (times[r] === times[l] && seqs[r] < seqs[l]))) c = r;
-        const ct = times[c];
-        if (ct > lt || (ct === lt && seqs[c] > ls)) break;
-        this.move(c, i);
+        let c = 2 * i;
+        if (c > n) break;
+        if (c < n) {
+          const a = STRIDE * c;
+          const b = a + STRIDE;
+          if (e[b] < e[a] || (e[b] === e[a] && e[b + 1] < e[a + 1])) c++;
+        }
+        const ct = e[STRIDE * c];
+        if (ct > lt || (ct === lt && e[STRIDE * c + 1] > ls)) break;
+        copyEntry(e, c, i);
         i = c;
       }
-      this.place(i, lt, ls, last, lp, la);
+      const at = STRIDE * i;
+      e[at] = lt;
+      e[at + 1] = ls;
+      e[at + 2] = lslot;
+      e[at + 3] = laux;
     }
     return top;
   }
 
   private grow(): void {
-    const size = this.times.length * 2;
-    const times = new Float64Array(size);
-    times.set(this.times);
-    this.times = times;
-    const seqs = new Float64Array(size);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const payloads = new Uint8Array(size);
-    payloads.set(this.payloads);
-    this.payloads = payloads;
-    const auxes = new Float64Array(size);
-    auxes.set(this.auxes);
-    this.auxes = auxes;
+    const entries = new Float64Array(this.entries.length * 2);
+    entries.set(this.entries);
+    this.entries = entries;
   }
+}
+
+/** Entry `from` copied to entry `to` (a sift step). */
+function copyEntry(e: Float64Array, from: number, to: number): void {
+  const f = STRIDE * from;
+  const t = STRIDE * to;
+  e[t] = e[f];
+  e[t + 1] = e[f + 1];
+  e[t + 2] = e[f + 2];
+  e[t + 3] = e[f + 3];
 }

@@ -51,6 +51,8 @@ export interface SimPod {
   runGen: number;
   /** Why the last attempt failed. */
   message: string | undefined;
+  /** Its slot among the live pods (src/sim/live-pods.ts) while live, else -1. */
+  liveSlot: number;
 }
 
 /** `namespace/name`. */
@@ -71,26 +73,28 @@ export function makeSimPod(
     key?: string;
   },
 ): SimPod {
+  // Fields a completion reads first (the pod is cold by then): fewer cache lines touched.
   return {
+    state: 'active',
+    runGen: 0,
+    liveSlot: -1,
+    info: null,
+    infoGen: -1,
+    node: null,
+    priority: o.priority,
+    owner: o.owner ?? null,
+    boundAt: -1,
     id: o.id,
     pod,
     key: o.key ?? podKey(pod),
-    priority: o.priority,
     daemon: o.daemon ?? false,
-    owner: o.owner ?? null,
     duration: o.duration,
     createdAt: o.now,
-    state: 'active',
     queueTime: o.now,
     attempts: 0,
     backoffUntil: 0,
     unschedulableSince: 0,
     queueGen: 0,
-    info: null,
-    infoGen: -1,
-    node: null,
-    boundAt: -1,
-    runGen: 0,
     message: undefined,
   };
 }

@@ -33,6 +33,7 @@ import { JobController, type JobStatus } from './controllers/job.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
 import { StatefulSetController } from './controllers/statefulset.js';
 import { EventHeap } from './event-heap.js';
+import { LivePods } from './live-pods.js';
 import { HPA_SYNC_SECONDS, type HpaSummary, PodAutoscaling } from './pod-autoscaling.js';
 import { findPreemption } from './preemption.js';
 import { DEFAULT_QUEUE_OPTIONS, type QueueOptions, SchedulingQueue } from './queue.js';
@@ -94,10 +95,7 @@ interface BaseEvent {
   seq: number;
 }
 
-type SimEvent =
-  | (BaseEvent & { kind: 'trace'; event: TraceEvent; line: number })
-  | (BaseEvent & { kind: 'lost-delete'; pod: SimPod })
-  | (BaseEvent & { kind: 'hpa-sync' });
+type SimEvent = (BaseEvent & { kind: 'lost-delete'; pod: SimPod }) | (BaseEvent & { kind: 'hpa-sync' });
 
 export interface ReplaySummary {
   trace: string;
@@ -146,8 +144,8 @@ export class Simulator implements ControllerHost {
   private readonly events = new EventHeap<SimEvent, SimPod>();
   private seq = 0;
   private podSeq = 0;
-  /** Live pods (queued, running or lost) by key. */
-  private readonly pods = new Map<string, SimPod>();
+  /** Live pods (queued, running or lost) by `namespace/name`. */
+  private readonly pods = new LivePods();
   private readonly controllers = new Map<string, Controller>();
   private readonly dirty = new Set<Controller>();
   private readonly resync = new Set<Controller>();
@@ -160,7 +158,15 @@ export class Simulator implements ControllerHost {
   private readonly badRows: Problem[] = [];
   private badRowCount = 0;
   private reader: TraceReader | null = null;
-  private traceInHeap = false;
+  /**
+   * The next trace event, read one ahead, with its (t, seq). It waits beside the event heap, not in
+   * it (its time is about now, so pushing and popping it sifted through the whole heap), and is
+   * taken before the heap's top when its (t, seq) is smaller: the order is the same.
+   */
+  private nextTrace: TraceEvent | null = null;
+  private nextTraceT = 0;
+  private nextTraceSeq = 0;
+  private nextTraceLine = 0;
   private lastTraceTime = 0;
   private readonly priorities: PriorityTable;
   private readonly podAutoscaling = new PodAutoscaling();
@@ -192,7 +198,7 @@ export class Simulator implements ControllerHost {
       const n = this.cluster.nodeIndex(pod.spec.nodeName ?? '');
       if (n === undefined) continue;
       const sp = this.newPod(pod, {});
-      this.pods.set(sp.key, sp);
+      this.pods.add(sp);
       this.admission.charge(sp.key, sp.pod);
       this.cluster.bind(sp, n);
       this.markRunning(sp);
@@ -206,7 +212,7 @@ export class Simulator implements ControllerHost {
 
   /** Live pods (queued, running, lost), in creation order. */
   livePods(): SimPod[] {
-    return [...this.pods.values()].sort((a, b) => a.id - b.id);
+    return this.pods.inCreationOrder();
   }
 
   // ---- ControllerHost -----------------------------------------------------------------------
@@ -215,8 +221,9 @@ export class Simulator implements ControllerHost {
     const admitted = this.admit(pod, o.owner);
     if (!admitted) return null;
     const sp = this.newPod(admitted, o);
-    if (this.pods.has(sp.key)) throw new Error(`controller ${o.owner.key} created ${sp.key} twice`);
-    this.pods.set(sp.key, sp);
+    if (this.pods.get(sp.pod.metadata.namespace ?? 'default', sp.pod.metadata.name))
+      throw new Error(`controller ${o.owner.key} created ${sp.key} twice`);
+    this.pods.add(sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
     return sp;
@@ -271,10 +278,10 @@ export class Simulator implements ControllerHost {
     const progressEvery = 4096;
     for (;;) {
       this.pullTrace();
-      const traceDone = this.reader === null && !this.traceInHeap;
+      const traceDone = this.reader === null && this.nextTrace === null;
       const limit = this.options.until ?? (traceDone ? this.lastTraceTime : Number.POSITIVE_INFINITY);
       const t = Math.min(
-        this.events.peekTime(),
+        this.nextEventTime(),
         this.queue.nextBackoff(),
         this.queue.nextFlush(),
         this.options.hook?.nextWake() ?? Number.POSITIVE_INFINITY,
@@ -282,10 +289,13 @@ export class Simulator implements ControllerHost {
       if (t === Number.POSITIVE_INFINITY || t > limit) break;
       this.recorder.advance(t, this.cluster.snapshot, this.running, this.queue.pendingCount);
       this.now = t;
-      while (this.events.peekTime() === t) {
-        const e = this.events.pop()!;
-        if (this.events.poppedPayload) this.completed(e as SimPod, this.events.poppedAux);
-        else this.handle(e as SimEvent);
+      while (this.nextEventTime() === t) {
+        if (this.traceComesFirst()) this.applyTrace();
+        else {
+          const e = this.events.pop()!;
+          if (this.events.poppedPayload) this.completed(e as SimPod, this.events.poppedAux);
+          else this.handle(e as SimEvent);
+        }
         this.pullTrace();
         if (++this.eventCount % progressEvery === 0) this.progress();
       }
@@ -318,7 +328,7 @@ export class Simulator implements ControllerHost {
   /** Pods waiting to be scheduled that have failed at least once (DaemonSet pods excluded). */
   unschedulablePods(): SimPod[] {
     const out: SimPod[] = [];
-    for (const sp of this.pods.values())
+    for (const sp of this.pods.inCreationOrder())
       if (!sp.daemon && sp.attempts > 0 && (sp.state === 'unschedulable' || sp.state === 'backoff')) out.push(sp);
     return out.sort((a, b) => a.id - b.id);
   }
@@ -353,25 +363,43 @@ export class Simulator implements ControllerHost {
     }
   }
 
-  /** Keeps the next trace event in the heap. */
+  /** Reads the next trace event ahead, unless one is waiting. */
   private pullTrace(): void {
-    if (this.traceInHeap || !this.reader) return;
+    if (this.nextTrace !== null || !this.reader) return;
     for (let item = this.reader.next(); item; item = this.reader.next()) {
       if ('problems' in item) {
         this.badRow(item.problems);
         continue;
       }
-      this.events.push({
-        t: Math.max(item.event.t, this.now),
-        seq: this.seq++,
-        kind: 'trace',
-        event: item.event,
-        line: item.line,
-      });
-      this.traceInHeap = true;
+      this.nextTrace = item.event;
+      this.nextTraceT = Math.max(item.event.t, this.now);
+      this.nextTraceSeq = this.seq++;
+      this.nextTraceLine = item.line;
       return;
     }
     this.reader = null;
+  }
+
+  /** The earliest time of an event: in the heap, or the trace event waiting. */
+  private nextEventTime(): number {
+    const heap = this.events.peekTime();
+    return this.nextTrace !== null && this.nextTraceT < heap ? this.nextTraceT : heap;
+  }
+
+  /** Whether the waiting trace event comes before the heap's top in (t, seq) order. */
+  private traceComesFirst(): boolean {
+    if (this.nextTrace === null) return false;
+    if (this.events.size === 0) return true;
+    const t = this.events.peekTime();
+    return this.nextTraceT < t || (this.nextTraceT === t && this.nextTraceSeq < this.events.peekSeq());
+  }
+
+  private applyTrace(): void {
+    const event = this.nextTrace!;
+    this.nextTrace = null;
+    this.lastTraceTime = this.nextTraceT;
+    const problem = this.traceEvent(event, this.nextTraceLine);
+    if (problem) this.badRow([problem]);
   }
 
   private badRow(problems: Problem[]): void {
@@ -395,8 +423,11 @@ export class Simulator implements ControllerHost {
         this.queue.moveAllUnschedulable(this.now);
       }
       for (let pod = this.queue.pop(); pod; pod = this.queue.pop()) this.attempt(pod);
-      for (const c of this.resync) this.dirty.add(c);
-      this.resync.clear();
+      // Guarded: iterating a Set allocates an iterator, and most instants have nothing to resync.
+      if (this.resync.size > 0) {
+        for (const c of this.resync) this.dirty.add(c);
+        this.resync.clear();
+      }
       if (this.dirty.size === 0 && !this.clusterChanged && !this.queue.hasActive) return;
     }
   }
@@ -480,16 +511,11 @@ export class Simulator implements ControllerHost {
       if (sp.boundAt < 0) this.neverScheduled++;
       this.queue.remove(sp);
     }
-    const wasLost = sp.state === 'lost';
-    const ranFor =
-      sp.state === 'running'
-        ? this.now - sp.boundAt
-        : wasLost
-          ? Math.max(0, this.now - NODE_FAIL_EVICTION_SECONDS - sp.boundAt)
-          : 0;
+    const was = sp.state;
+    const wasLost = was === 'lost';
     sp.state = 'gone';
-    this.pods.delete(sp.key);
-    for (const c of this.admission.release(sp.key, sp.pod.metadata.namespace ?? 'default')) this.markDirty(c);
+    this.pods.delete(sp);
+    for (const c of this.admission.release(sp.key, sp.pod)) this.markDirty(c);
     switch (wasLost ? 'lost' : reason) {
       case 'completed':
         this.recorder.count('completed');
@@ -512,6 +538,12 @@ export class Simulator implements ControllerHost {
         this.markDirty(sp.owner as Controller);
       }
     } else if (reason !== 'completed' && reason !== 'deleted' && (sp.pod.metadata.ownerReferences?.length ?? 0) > 0) {
+      const ranFor =
+        was === 'running'
+          ? this.now - sp.boundAt
+          : wasLost
+            ? Math.max(0, this.now - NODE_FAIL_EVICTION_SECONDS - sp.boundAt)
+            : 0;
       const left = sp.duration === undefined ? undefined : Math.max(0, sp.duration - ranFor);
       this.submit(sp.pod, left);
     }
@@ -532,13 +564,6 @@ export class Simulator implements ControllerHost {
       case 'hpa-sync':
         this.syncHpas();
         return;
-      case 'trace': {
-        this.traceInHeap = false;
-        this.lastTraceTime = e.t;
-        const problem = this.traceEvent(e.event, e.line);
-        if (problem) this.badRow([problem]);
-        return;
-      }
     }
   }
 
@@ -550,19 +575,20 @@ export class Simulator implements ControllerHost {
   private traceEvent(ev: TraceEvent, line: number): Problem | undefined {
     switch (ev.type) {
       case 'pod-create': {
-        const key = `${ev.pod.metadata.namespace ?? 'default'}/${ev.pod.metadata.name}`;
-        if (this.pods.has(key))
+        const namespace = ev.pod.metadata.namespace ?? 'default';
+        const key = `${namespace}/${ev.pod.metadata.name}`;
+        if (this.pods.get(namespace, ev.pod.metadata.name))
           return this.problem(line, 'pod.metadata.name', `pod ${key} already exists (it has not ended yet)`);
         this.submit(ev.pod, ev.duration, key);
         return;
       }
       case 'pod-delete': {
-        const sp = this.pods.get(`${ev.namespace}/${ev.name}`);
+        const sp = this.pods.get(ev.namespace, ev.name);
         if (sp) this.endPod(sp, 'deleted', true);
         return;
       }
       case 'pod-ungate': {
-        const sp = this.pods.get(`${ev.namespace}/${ev.name}`);
+        const sp = this.pods.get(ev.namespace, ev.name);
         if (sp?.state !== 'gated') return;
         sp.pod.spec = { ...sp.pod.spec, schedulingGates: [] };
         this.queue.ungate(sp, this.now);
@@ -767,7 +793,7 @@ export class Simulator implements ControllerHost {
     const admitted = this.admit(pod, null, key);
     if (!admitted) return;
     const sp = this.newPod(admitted, { duration, key });
-    this.pods.set(sp.key, sp);
+    this.pods.add(sp);
     this.recorder.count('created');
     this.queue.add(sp, this.now);
   }
@@ -786,7 +812,8 @@ export class Simulator implements ControllerHost {
     const reasons = new Map<string, number>();
     let pendingAtEnd = 0;
     let runningAtEnd = 0;
-    for (const sp of [...this.pods.values()].sort((a, b) => a.id - b.id)) {
+    const live = this.pods.inCreationOrder();
+    for (const sp of live) {
       if (sp.state === 'running') {
         runningAtEnd++;
         continue;
@@ -801,8 +828,7 @@ export class Simulator implements ControllerHost {
       .sort((a, b) => b.pods - a.pods || (a.message < b.message ? -1 : 1))
       .slice(0, 20);
     let neverBoundPending = 0;
-    for (const sp of this.pods.values())
-      if (sp.boundAt < 0 && sp.state !== 'running' && sp.state !== 'lost') neverBoundPending++;
+    for (const sp of live) if (sp.boundAt < 0 && sp.state !== 'running' && sp.state !== 'lost') neverBoundPending++;
     return {
       trace: this.options.traceName,
       profile: this.options.profile.schedulerName,

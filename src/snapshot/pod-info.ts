@@ -3,7 +3,7 @@
 // (compiled affinity terms, say) compute it once per pod and keep it in `pluginData`. Pods sharing
 // a frozen spec or labels object share the arrays derived from it (src/snapshot/pod-parts.ts).
 import type { Labels, Pod } from '../api/types.js';
-import type { PodParts } from './pod-parts.js';
+import type { PodParts, SpecParts } from './pod-parts.js';
 
 export const PROTOCOL_TCP = 0;
 export const PROTOCOL_UDP = 1;
@@ -33,6 +33,13 @@ export interface PodInfo {
   readonly hostPorts: readonly HostPort[];
   /** Has a deletionTimestamp: still holds resources; PodTopologySpread ignores it (InterPodAffinity does not). */
   readonly terminating: boolean;
+  /** Has pod affinity or anti-affinity (required or preferred). */
+  readonly podAffinity: boolean;
+  /**
+   * Node-local cache keys built from its spec (src/snapshot/pod-keys.ts): one map for all the pods
+   * that share a frozen spec, else its own.
+   */
+  readonly specKeys: Map<string, string>;
   /** Node index while bound or assumed, else -1. */
   node: number;
   /** Slot in the snapshot's pod table while bound, else -1. */
@@ -67,40 +74,61 @@ export function makePodInfo(pod: Pod, parts: PodParts, key?: string): PodInfo {
 
 /**
  * A PodInfo whose pluginData map is made on first use: most pods never need one, and the replay
- * keeps tens of thousands of PodInfos alive, each copied by the young-generation collector.
+ * keeps tens of thousands of PodInfos alive, each copied by the young-generation collector. What
+ * comes from the spec is read through the spec's shared parts rather than copied into each pod
+ * (a smaller object to copy), and the fields binding and unbinding touch come first.
  */
 class BuiltPodInfo implements PodInfo {
+  node = -1;
+  slot = -1;
+  private readonly parts: SpecParts;
   readonly pod: Pod;
   readonly key: string;
   readonly namespace: string;
   readonly labels: Labels;
   readonly labelPairs: Int32Array;
-  readonly requestIds: Int32Array;
-  readonly requestAmounts: Float64Array;
-  readonly nonZeroMilliCpu: number;
-  readonly nonZeroMemory: number;
   readonly priority: number;
-  readonly hostPorts: readonly HostPort[];
   readonly terminating: boolean;
-  node = -1;
-  slot = -1;
   private data: Map<string, unknown> | undefined = undefined;
 
   constructor(pod: Pod, parts: PodParts, key: string | undefined) {
     const namespace = pod.metadata.namespace ?? 'default';
-    const spec = parts.spec(pod);
+    this.parts = parts.spec(pod);
     this.pod = pod;
     this.key = key ?? `${namespace}/${pod.metadata.name}`;
     this.namespace = namespace;
     this.labels = pod.metadata.labels ?? {};
     this.labelPairs = parts.labelPairs(pod.metadata.labels);
-    this.requestIds = spec.requestIds;
-    this.requestAmounts = spec.requestAmounts;
-    this.nonZeroMilliCpu = spec.nonZeroMilliCpu;
-    this.nonZeroMemory = spec.nonZeroMemory;
     this.priority = pod.spec.priority ?? 0;
-    this.hostPorts = spec.hostPorts;
     this.terminating = Boolean(pod.metadata.deletionTimestamp);
+  }
+
+  get requestIds(): Int32Array {
+    return this.parts.requestIds;
+  }
+
+  get requestAmounts(): Float64Array {
+    return this.parts.requestAmounts;
+  }
+
+  get nonZeroMilliCpu(): number {
+    return this.parts.nonZeroMilliCpu;
+  }
+
+  get nonZeroMemory(): number {
+    return this.parts.nonZeroMemory;
+  }
+
+  get hostPorts(): readonly HostPort[] {
+    return this.parts.hostPorts;
+  }
+
+  get podAffinity(): boolean {
+    return this.parts.podAffinity;
+  }
+
+  get specKeys(): Map<string, string> {
+    return this.parts.keys;
   }
 
   get pluginData(): Map<string, unknown> {

@@ -1,25 +1,15 @@
 // Keys that say when two pods look the same to a node-local plugin (Plugin.nodeLocalKey): built
-// once per pod from the fields that plugin reads (all in the spec), and kept on the PodInfo, or
-// once per spec when pods share a frozen one (src/api/shared-objects.ts).
-import { isSharedFrozen } from '../api/shared-objects.js';
-import type { PodSpec } from '../api/types.js';
+// once from the fields that plugin reads (all in the spec) and kept with the PodInfo's spec parts,
+// which pods sharing a frozen spec share (src/snapshot/pod-parts.ts), so such pods build each key
+// once per snapshot.
 import type { PodInfo } from './pod-info.js';
 
-const bySharedSpec = new WeakMap<PodSpec, Map<string, string>>();
-
-function memo(info: PodInfo, name: string, build: () => string): string {
-  const spec = info.pod.spec;
-  let keys: Map<string, unknown> | undefined;
-  if (isSharedFrozen(spec)) {
-    keys = bySharedSpec.get(spec);
-    if (keys === undefined) {
-      keys = new Map<string, string>();
-      bySharedSpec.set(spec, keys as Map<string, string>);
-    }
-  } else keys = info.pluginData;
-  let key = keys.get(name) as string | undefined;
+/** The key `name` of the pod's spec, built by `build` the first time (a plain function: no closure per call). */
+function memo(info: PodInfo, name: string, build: (info: PodInfo) => string): string {
+  const keys = info.specKeys;
+  let key = keys.get(name);
   if (key === undefined) {
-    key = build();
+    key = build(info);
     keys.set(name, key);
   }
   return key;
@@ -27,35 +17,49 @@ function memo(info: PodInfo, name: string, build: () => string): string {
 
 /** Everything that decides a pod's requests: containers, init containers, overhead, pod-level. */
 export function requestsKey(info: PodInfo): string {
-  return memo(info, 'key:requests', () => {
-    const spec = info.pod.spec;
-    return JSON.stringify([
-      spec.containers.map((c) => c.resources ?? null),
-      (spec.initContainers ?? []).map((c) => [c.resources ?? null, c.restartPolicy ?? null]),
-      spec.overhead ?? null,
-      spec.resources ?? null,
-    ]);
-  });
+  return memo(info, 'key:requests', buildRequestsKey);
+}
+
+function buildRequestsKey(info: PodInfo): string {
+  const spec = info.pod.spec;
+  return JSON.stringify([
+    spec.containers.map((c) => c.resources ?? null),
+    (spec.initContainers ?? []).map((c) => [c.resources ?? null, c.restartPolicy ?? null]),
+    spec.overhead ?? null,
+    spec.resources ?? null,
+  ]);
 }
 
 export function tolerationsKey(info: PodInfo): string {
-  return memo(info, 'key:tolerations', () => JSON.stringify(info.pod.spec.tolerations ?? []));
+  return memo(info, 'key:tolerations', buildTolerationsKey);
+}
+
+function buildTolerationsKey(info: PodInfo): string {
+  return JSON.stringify(info.pod.spec.tolerations ?? []);
 }
 
 export function nodeAffinityKey(info: PodInfo): string {
+  return memo(info, 'key:nodeAffinity', buildNodeAffinityKey);
+}
+
+function buildNodeAffinityKey(info: PodInfo): string {
   const spec = info.pod.spec;
-  return memo(info, 'key:nodeAffinity', () =>
-    JSON.stringify([spec.nodeSelector ?? null, spec.affinity?.nodeAffinity ?? null]),
-  );
+  return JSON.stringify([spec.nodeSelector ?? null, spec.affinity?.nodeAffinity ?? null]);
 }
 
 export function hostPortsKey(info: PodInfo): string {
-  return memo(info, 'key:hostPorts', () => JSON.stringify(info.hostPorts));
+  return memo(info, 'key:hostPorts', buildHostPortsKey);
+}
+
+function buildHostPortsKey(info: PodInfo): string {
+  return JSON.stringify(info.hostPorts);
 }
 
 export function imagesKey(info: PodInfo): string {
+  return memo(info, 'key:images', buildImagesKey);
+}
+
+function buildImagesKey(info: PodInfo): string {
   const spec = info.pod.spec;
-  return memo(info, 'key:images', () =>
-    JSON.stringify([...(spec.initContainers ?? []), ...spec.containers].map((c) => c.image ?? '')),
-  );
+  return JSON.stringify([...(spec.initContainers ?? []), ...spec.containers].map((c) => c.image ?? ''));
 }

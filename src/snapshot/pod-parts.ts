@@ -13,6 +13,10 @@ export interface SpecParts {
   readonly nonZeroMilliCpu: number;
   readonly nonZeroMemory: number;
   readonly hostPorts: readonly HostPort[];
+  /** Has required or preferred pod affinity or anti-affinity terms. */
+  readonly podAffinity: boolean;
+  /** Node-local cache keys built from the spec (src/snapshot/pod-keys.ts), by key name. */
+  readonly keys: Map<string, string>;
 }
 
 export class PodParts {
@@ -49,12 +53,15 @@ export class PodParts {
   private computeSpec(pod: Pod): SpecParts {
     const req = computePodRequests(pod);
     const names = [...req.amounts.keys()];
+    const affinity = pod.spec.affinity;
     return {
       requestIds: Int32Array.from(names.map(this.resourceId)),
       requestAmounts: Float64Array.from(names.map((n) => req.amounts.get(n) ?? 0)),
       nonZeroMilliCpu: req.nonZeroMilliCpu,
       nonZeroMemory: req.nonZeroMemory,
       hostPorts: hostPortsOf(pod),
+      podAffinity: Boolean(affinity && (affinity.podAffinity || affinity.podAntiAffinity)),
+      keys: new Map(),
     };
   }
 }

@@ -515,8 +515,7 @@ export class Snapshot {
       this.nodeGeneration[node]++;
     }
     this.nodeChanges.note(node);
-    const affinity = info.pod.spec.affinity;
-    if (affinity && (affinity.podAffinity || affinity.podAntiAffinity)) this.podAffinityChanges++;
+    if (info.podAffinity) this.podAffinityChanges++;
     if (info.hostPorts.length > 0) {
       const ports = this.usedPorts[node];
       for (const p of info.hostPorts) {
