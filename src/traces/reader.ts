@@ -51,9 +51,12 @@ export interface ScanResult {
   more: number;
 }
 
-/** Reads a whole trace once to find its bad rows, keeping at most `keep` problems. */
+/**
+ * Reads a whole trace once to find its bad rows, keeping at most `keep` problems. On this thread:
+ * nothing overlaps a scan, and a worker would only add handing the rows over to parsing them.
+ */
 export function scanTrace(path: string, keep = 100): ScanResult {
-  const reader = openTrace(path);
+  const reader = openTrace(path, { thread: 'main' });
   const out: ScanResult = { rows: 0, badRows: 0, problems: [], more: 0 };
   try {
     for (let item = reader.next(); item; item = reader.next()) {
