@@ -39,9 +39,15 @@ export interface CsvBatch {
   /** Per row: the pod's name ('' for a bad row). */
   names: string[];
   problems: Problem[][];
-  /** Parts for the rows from `defAt[i]` on, in the order they were defined. */
+  /** Spec and namespace parts for the rows from `defAt[i]` on, in the order they were defined. */
   defs: PartDef[];
   defAt: number[];
+  /**
+   * Meta parts (labels and owner; a trace may have one per few rows), flat, cheaper to hand over
+   * than objects: per part the row it is for, its id, its number of labels, each label's key and
+   * value, then its owner's kind and name ('' and '' when none).
+   */
+  metas: (number | string)[];
   /** Bytes of the file read when the batch was posted (progress). */
   bytesRead: number;
   /** The trace's last batch. */
@@ -68,6 +74,7 @@ export class BatchBuilder {
   private problems: Problem[][] = [];
   private defs: PartDef[] = [];
   private defAt: number[] = [];
+  private metas: (number | string)[] = [];
 
   /** `rowsEach`: every batch's size, instead of FIRST_ROWS growing to MAX_ROWS. */
   constructor(private readonly rowsEach?: number) {
@@ -81,8 +88,17 @@ export class BatchBuilder {
   }
 
   define(def: PartDef): void {
-    this.defs.push(def);
-    this.defAt.push(this.rows);
+    if (def.table !== 'meta') {
+      this.defs.push(def);
+      this.defAt.push(this.rows);
+      return;
+    }
+    const { labels, ownerReferences } = def.part;
+    const entries = labels ? Object.entries(labels) : [];
+    this.metas.push(this.rows, def.id, entries.length);
+    for (const [key, value] of entries) this.metas.push(key, value);
+    const owner = ownerReferences?.[0];
+    this.metas.push(owner?.kind ?? '', owner?.name ?? '');
   }
 
   /** The parser's last ROW. */
@@ -117,6 +133,7 @@ export class BatchBuilder {
       problems: this.problems,
       defs: this.defs,
       defAt: this.defAt,
+      metas: this.metas,
       bytesRead,
       last,
     };
@@ -128,6 +145,7 @@ export class BatchBuilder {
     this.problems = [];
     this.defs = [];
     this.defAt = [];
+    this.metas = [];
     return batch;
   }
 }

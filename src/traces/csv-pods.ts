@@ -2,7 +2,7 @@
 // each part is frozen and marked shared once, when it is defined, and every row that repeats it
 // refers to the same objects. Only the pod's own objects (event, pod, metadata) are made per row.
 import { shareFrozen } from '../api/shared-objects.js';
-import type { Pod } from '../api/types.js';
+import type { Labels, OwnerReference, Pod } from '../api/types.js';
 import type { MetaPart, PartDef, SpecPart } from './csv.js';
 import type { TraceEvent } from './events.js';
 import type { TraceItem } from './item.js';
@@ -19,20 +19,23 @@ export class CsvPods {
         if (def.id === 0) this.specs = [];
         this.specs[def.id] = shareFrozen(def.part);
         break;
-      case 'meta': {
-        if (def.id === 0) this.metas = [];
-        const { labels, ownerReferences } = def.part;
-        this.metas[def.id] = {
-          labels: labels ? shareFrozen(labels) : undefined,
-          ownerReferences: ownerReferences ? shareFrozen(ownerReferences) : undefined,
-        };
+      case 'meta':
+        this.defineMeta(def.id, def.part.labels, def.part.ownerReferences);
         break;
-      }
       case 'namespace':
         if (def.id === 0) this.namespaces = [];
         this.namespaces[def.id] = def.part;
         break;
     }
+  }
+
+  /** A meta part (as define). */
+  defineMeta(id: number, labels: Labels | undefined, ownerReferences: OwnerReference[] | undefined): void {
+    if (id === 0) this.metas = [];
+    this.metas[id] = {
+      labels: labels ? shareFrozen(labels) : undefined,
+      ownerReferences: ownerReferences ? shareFrozen(ownerReferences) : undefined,
+    };
   }
 
   /** A row's pod-create event; `duration` NaN when the row has none. */

@@ -5,7 +5,8 @@
 // none is there, sleeps in Atomics.wait until the worker posts one (no spinning, no event loop).
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { InputError } from '../api/problem.js';
-import { readCsvHeader } from './csv.js';
+import type { Labels } from '../api/types.js';
+import { OWNER_API_VERSIONS, readCsvHeader } from './csv.js';
 import {
   BEAT,
   CLOSED,
@@ -39,9 +40,10 @@ export class CsvWorkerReader implements TraceReader {
   private readonly stallMs: number;
   private readonly pods = new CsvPods();
   private batch: CsvBatch | null = null;
-  /** The next row of `batch`, its next part definition and its next bad row's problems. */
+  /** The next row of `batch`, its next part definitions and its next bad row's problems. */
   private row = 0;
   private def = 0;
+  private meta = 0;
   private bad = 0;
   private received = 0;
   private done = false;
@@ -95,6 +97,7 @@ export class CsvWorkerReader implements TraceReader {
     }
     const r = this.row++;
     while (this.def < b.defAt.length && b.defAt[this.def] === r) this.pods.define(b.defs[this.def++]);
+    while (this.meta < b.metas.length && b.metas[this.meta] === r) this.defineMeta(b.metas);
     const ids = b.ids;
     const k = 4 * r;
     const line = ids[k];
@@ -143,10 +146,29 @@ export class CsvWorkerReader implements TraceReader {
         this.batch = m;
         this.row = 0;
         this.def = 0;
+        this.meta = 0;
         this.bad = 0;
         return m;
       }
     }
+  }
+
+  /** Decodes the meta part at `this.meta` in `metas` (see CsvBatch) and moves past it. */
+  private defineMeta(metas: (number | string)[]): void {
+    let i = this.meta + 1;
+    const id = metas[i++] as number;
+    const count = metas[i++] as number;
+    let labels: Labels | undefined;
+    if (count > 0) {
+      labels = {};
+      for (let end = i + 2 * count; i < end; i += 2) labels[metas[i] as string] = metas[i + 1] as string;
+    }
+    const kind = metas[i++] as string;
+    const name = metas[i++] as string;
+    // Field by field as the row parser makes it.
+    const owner = kind === '' ? undefined : [{ apiVersion: OWNER_API_VERSIONS[kind], kind, name, controller: true }];
+    this.meta = i;
+    this.pods.defineMeta(id, labels, owner);
   }
 
   /** Sleeps until the worker posts again; throws when it makes no progress for stallMs. */
