@@ -1,12 +1,11 @@
 // The simple trace format: a CSV table of pods, one row per pod, sorted by submit time
 // (docs/traces.md). A header names the columns, in any order; each row becomes a pod-create event.
 import { InputError, type Problem } from '../api/problem.js';
-import { shareFrozen } from '../api/shared-objects.js';
 import type { Container, Labels, OwnerReference, Pod } from '../api/types.js';
 import { Checker, closest, type Obj } from '../load/check.js';
 import { checkLabels } from '../load/meta.js';
 import { checkQuantity } from '../load/resources.js';
-import type { TraceEvent } from './events.js';
+import { CsvPods } from './csv-pods.js';
 import { TimeOrder, type TraceItem, type TraceReader } from './item.js';
 import { LineReader } from './lines.js';
 
@@ -102,9 +101,9 @@ function seconds(c: Checker, text: string, column: string, required: boolean): n
 }
 
 /** A row's resources and priority as a pod spec, shared (frozen) by the rows that repeat them. */
-type SpecPart = Pod['spec'];
+export type SpecPart = Pod['spec'];
 /** A row's labels and owner, shared (frozen) by the rows that repeat them. */
-interface MetaPart {
+export interface MetaPart {
   labels: Labels | undefined;
   ownerReferences: OwnerReference[] | undefined;
 }
@@ -112,55 +111,68 @@ interface MetaPart {
 const MAX_PARTS = 10_000;
 
 /**
- * Parts by their columns' texts, one map level per column: a row looks its fields up as they are
- * (each field string's hash is computed once) instead of joining them into a fresh key string to be
- * flattened and hashed, and without a closure per row. Starts over past MAX_PARTS parts.
+ * A part the rows after it refer to by id, not yet frozen (a worker thread sends it as it is). Ids
+ * count from 0 per table; a table that starts over defines id 0 again, and ids above are not used
+ * after that until defined again.
  */
-class PartTable<T> {
-  private root = new Map<string, Map<string, T> | Map<string, Map<string, Map<string, T>>>>();
+export type PartDef =
+  | { table: 'spec'; id: number; part: SpecPart }
+  | { table: 'meta'; id: number; part: MetaPart }
+  | { table: 'namespace'; id: number; part: string };
+
+/**
+ * Part ids by their columns' texts, one map level per column: a row looks its fields up as they
+ * are (each field string's hash is computed once) instead of joining them into a fresh key string
+ * to be flattened and hashed, and without a closure per row. Starts over past MAX_PARTS parts.
+ */
+class PartTable {
+  private root = new Map<string, Map<string, number> | Map<string, Map<string, Map<string, number>>>>();
   private count = 0;
 
+  /** The part under one column's text (a table used with one key only). */
+  get1(a: string): number | undefined {
+    return (this.root as unknown as Map<string, number>).get(a);
+  }
+
   /** The part under two columns' texts (a table used with two keys only). */
-  get2(a: string, b: string): T | undefined {
-    return (this.root.get(a) as Map<string, T> | undefined)?.get(b);
+  get2(a: string, b: string): number | undefined {
+    return (this.root.get(a) as Map<string, number> | undefined)?.get(b);
   }
 
   /** The part under four columns' texts (a table used with four keys only). */
-  get4(a: string, b: string, c: string, d: string): T | undefined {
-    return (this.root.get(a) as Map<string, Map<string, Map<string, T>>> | undefined)?.get(b)?.get(c)?.get(d);
+  get4(a: string, b: string, c: string, d: string): number | undefined {
+    return (this.root.get(a) as Map<string, Map<string, Map<string, number>>> | undefined)?.get(b)?.get(c)?.get(d);
   }
 
-  /** `made` kept under two keys, unless building it added a problem to `checker` (then undefined). */
-  keep2(a: string, b: string, checker: Checker, before: number, made: T | undefined): T | undefined {
-    if (made === undefined || checker.errors.length > before) return undefined;
-    this.level<T>(this.fresh(), a).set(b, made);
-    return made;
+  /** A new id kept under one key. */
+  keep1(a: string): number {
+    const id = this.fresh();
+    (this.root as unknown as Map<string, number>).set(a, id);
+    return id;
   }
 
-  /** `made` kept under four keys, unless building it added a problem to `checker` (then undefined). */
-  keep4(
-    a: string,
-    b: string,
-    c: string,
-    d: string,
-    checker: Checker,
-    before: number,
-    made: T | undefined,
-  ): T | undefined {
-    if (made === undefined || checker.errors.length > before) return undefined;
-    const l1 = this.level<Map<string, Map<string, T>>>(this.fresh(), a);
-    this.level<T>(this.level<Map<string, T>>(l1, b), c).set(d, made);
-    return made;
+  /** A new id kept under two keys. */
+  keep2(a: string, b: string): number {
+    const id = this.fresh();
+    this.level<number>(this.root as Map<string, unknown>, a).set(b, id);
+    return id;
   }
 
-  /** The root, emptied first when it holds MAX_PARTS parts; counts the part about to be added. */
-  private fresh(): Map<string, unknown> {
+  /** A new id kept under four keys. */
+  keep4(a: string, b: string, c: string, d: string): number {
+    const id = this.fresh();
+    const l1 = this.level<Map<string, Map<string, number>>>(this.root as Map<string, unknown>, a);
+    this.level<number>(this.level<Map<string, number>>(l1, b), c).set(d, id);
+    return id;
+  }
+
+  /** The next id, after emptying the root when it holds MAX_PARTS parts (ids start again at 0). */
+  private fresh(): number {
     if (this.count >= MAX_PARTS) {
       this.root = new Map();
       this.count = 0;
     }
-    this.count++;
-    return this.root as Map<string, unknown>;
+    return this.count++;
   }
 
   private level<V>(map: Map<string, unknown>, key: string): Map<string, V> {
@@ -170,108 +182,124 @@ class PartTable<T> {
   }
 }
 
-export class CsvTraceReader implements TraceReader {
-  private readonly lines: LineReader;
+/**
+ * Reads the header row (skipping blank lines before it): the columns in their order. Closes
+ * `lines` and throws an InputError naming what is wrong when it is missing or names unknown,
+ * repeated or too few columns.
+ */
+export function readCsvHeader(file: string, lines: LineReader): Column[] {
+  let header = lines.read();
+  while (header !== null && header.trim() === '') header = lines.read();
+  const line = lines.line;
+  const names = header === null ? null : splitCsv(header.replace(/^\uFEFF/, ''));
+  if (!names) {
+    lines.close();
+    throw new InputError([
+      {
+        code: 'csv-header',
+        file,
+        line,
+        message: `expected a header row naming the columns (${CSV_COLUMNS.join(', ')})`,
+      },
+    ]);
+  }
+  const problems: Problem[] = [];
+  const columns = names.map((raw) => {
+    const name = raw.trim().toLowerCase();
+    if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
+      const guess = closest(name, CSV_COLUMNS);
+      problems.push({
+        code: 'csv-header',
+        file,
+        line,
+        message: `unknown column ${JSON.stringify(raw)}${guess ? ` (did you mean ${guess}?)` : ''}; columns are ${CSV_COLUMNS.join(', ')}`,
+      });
+    }
+    return name as Column;
+  });
+  const seen = new Set<string>();
+  for (const name of columns) {
+    if (seen.has(name)) problems.push({ code: 'csv-header', file, line, message: `column ${name} appears twice` });
+    seen.add(name);
+  }
+  if (!seen.has('submit_time'))
+    problems.push({ code: 'csv-header', file, line, message: 'the submit_time column is required' });
+  if (problems.length > 0) {
+    lines.close();
+    throw new InputError(problems);
+  }
+  return columns;
+}
+
+/** What CsvRowParser.parse found on a line. */
+export const BLANK = 0;
+export const ROW = 1;
+export const BAD = 2;
+
+/**
+ * Turns CSV rows (after the header) into pod-create events described by numbers: the row's time
+ * and duration, its parts by id (new parts go to `define` before the first row that uses them),
+ * and its name; or into the row's problems. Holds no pods, so it can run in a worker thread while
+ * the pods are built from the parts where they are used (CsvPods).
+ */
+export class CsvRowParser {
+  // The last row parsed (ROW): its fields. `duration` is NaN when the row has none.
+  line = 0;
+  t = 0;
+  duration = Number.NaN;
+  spec = 0;
+  meta = 0;
+  namespace = 0;
+  name = '';
+  /** The last row parsed (BAD): what is wrong with it. */
+  problems: Problem[] = [];
+
   private readonly order = new TimeOrder();
-  private readonly columns: Column[];
   /** Per column name: its field index in a row, or -1 when the header lacks it. */
   private readonly index: Record<Column, number>;
   /**
    * Valid parts of rows by their columns' text: a row whose parts were seen before skips their
    * validation and shares their objects (so the snapshot derives requests and labels once per part).
    */
-  private readonly specs = new PartTable<SpecPart>();
-  private readonly metas = new PartTable<MetaPart>();
-  private readonly namespaces = new Map<string, string>();
+  private readonly specs = new PartTable();
+  private readonly metas = new PartTable();
+  private readonly namespaces = new PartTable();
   private checker: Checker;
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly columns: readonly Column[],
+    private readonly define: (def: PartDef) => void,
+  ) {
     this.checker = new Checker(file);
-    this.lines = new LineReader(file);
-    let header = this.lines.read();
-    while (header !== null && header.trim() === '') header = this.lines.read();
-    const line = this.lines.line;
-    const names = header === null ? null : splitCsv(header.replace(/^\uFEFF/, ''));
-    if (!names) {
-      this.lines.close();
-      throw new InputError([
-        {
-          code: 'csv-header',
-          file,
-          line,
-          message: `expected a header row naming the columns (${CSV_COLUMNS.join(', ')})`,
-        },
-      ]);
+    this.index = Object.fromEntries(CSV_COLUMNS.map((name) => [name, columns.indexOf(name)])) as Record<Column, number>;
+  }
+
+  /** Parses line number `line`, whose text is `text`: BLANK, ROW or BAD (fields above). */
+  parse(text: string, line: number): number {
+    if (text.trim() === '') return BLANK;
+    this.line = line;
+    // Most rows quote nothing: the built-in split gives the same fields, faster.
+    const fields = text.includes('"') ? splitCsv(text) : text.split(',');
+    if (!fields) return this.fail(line, 'a quoted field is not closed (fields cannot span lines)');
+    if (fields.length !== this.columns.length) {
+      return this.fail(
+        line,
+        `expected ${this.columns.length} fields as in the header (${this.columns.join(',')}), got ${fields.length}`,
+      );
     }
-    const problems: Problem[] = [];
-    this.columns = names.map((raw) => {
-      const name = raw.trim().toLowerCase();
-      if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
-        const guess = closest(name, CSV_COLUMNS);
-        problems.push({
-          code: 'csv-header',
-          file,
-          line,
-          message: `unknown column ${JSON.stringify(raw)}${guess ? ` (did you mean ${guess}?)` : ''}; columns are ${CSV_COLUMNS.join(', ')}`,
-        });
-      }
-      return name as Column;
-    });
-    const seen = new Set<string>();
-    for (const name of this.columns) {
-      if (seen.has(name)) problems.push({ code: 'csv-header', file, line, message: `column ${name} appears twice` });
-      seen.add(name);
-    }
-    if (!seen.has('submit_time'))
-      problems.push({ code: 'csv-header', file, line, message: 'the submit_time column is required' });
-    if (problems.length > 0) {
-      this.lines.close();
-      throw new InputError(problems);
-    }
-    this.index = Object.fromEntries(CSV_COLUMNS.map((name) => [name, this.columns.indexOf(name)])) as Record<
-      Column,
-      number
-    >;
+    // One Checker serves rows until one has a problem (most rows have none).
+    let c = this.checker;
+    if (c.errors.length > 0 || c.warnings.length > 0) c = this.checker = new Checker(this.file);
+    const found = this.row(c, fields, line);
+    if (found !== -1) return found;
+    this.problems = c.errors.map((p): Problem => ({ ...p, line }));
+    return BAD;
   }
 
-  get bytesRead(): number {
-    return this.lines.bytesRead;
-  }
-
-  get size(): number {
-    return this.lines.size;
-  }
-
-  close(): void {
-    this.lines.close();
-  }
-
-  next(): TraceItem | null {
-    for (;;) {
-      const text = this.lines.read();
-      if (text === null) return null;
-      if (text.trim() === '') continue;
-      const line = this.lines.line;
-      // Most rows quote nothing: the built-in split gives the same fields, faster.
-      const fields = text.includes('"') ? splitCsv(text) : text.split(',');
-      if (!fields) return this.fail(line, 'a quoted field is not closed (fields cannot span lines)');
-      if (fields.length !== this.columns.length) {
-        return this.fail(
-          line,
-          `expected ${this.columns.length} fields as in the header (${this.columns.join(',')}), got ${fields.length}`,
-        );
-      }
-      // One Checker serves rows until one has a problem (most rows have none).
-      let c = this.checker;
-      if (c.errors.length > 0 || c.warnings.length > 0) c = this.checker = new Checker(this.file);
-      const item = this.rowEvent(c, fields, line);
-      if (item && c.errors.length === 0) return item;
-      return { line, problems: c.errors.map((p): Problem => ({ ...p, line })) };
-    }
-  }
-
-  private fail(line: number, message: string): TraceItem {
-    return { line, problems: [{ code: 'csv', file: this.file, line, message }] };
+  private fail(line: number, message: string): number {
+    this.problems = [{ code: 'csv', file: this.file, line, message }];
+    return BAD;
   }
 
   /** A column's text in this row ('' when the header lacks the column). */
@@ -280,7 +308,8 @@ export class CsvTraceReader implements TraceReader {
     return i < 0 ? '' : fields[i];
   }
 
-  private rowEvent(c: Checker, fields: string[], line: number): TraceItem | undefined {
+  /** ROW; BAD with `problems` set (an order problem); or -1 when the problems are in `c`. */
+  private row(c: Checker, fields: string[], line: number): number {
     const t = seconds(c, this.field(fields, 'submit_time'), 'submit_time', true);
     const duration = seconds(c, this.field(fields, 'duration'), 'duration', false);
     const cpu = this.field(fields, 'cpu');
@@ -288,31 +317,34 @@ export class CsvTraceReader implements TraceReader {
     const extended = this.field(fields, 'extended');
     const priority = this.field(fields, 'priority');
     // Known parts are looked up without a closure or a joined key per row.
-    const spec =
-      this.specs.get4(cpu, memory, extended, priority) ??
-      this.specs.keep4(
-        cpu,
-        memory,
-        extended,
-        priority,
-        c,
-        c.errors.length,
-        this.specPart(c, cpu, memory, extended, priority),
-      );
+    let spec = this.specs.get4(cpu, memory, extended, priority);
+    if (spec === undefined) {
+      const before = c.errors.length;
+      const part = this.specPart(c, cpu, memory, extended, priority);
+      if (c.errors.length === before) {
+        spec = this.specs.keep4(cpu, memory, extended, priority);
+        this.define({ table: 'spec', id: spec, part });
+      }
+    }
     const labels = this.field(fields, 'labels');
     const owner = this.field(fields, 'owner');
-    const meta =
-      this.metas.get2(labels, owner) ??
-      this.metas.keep2(labels, owner, c, c.errors.length, this.metaPart(c, labels, owner));
+    let meta = this.metas.get2(labels, owner);
+    if (meta === undefined) {
+      const before = c.errors.length;
+      const part = this.metaPart(c, labels, owner);
+      if (c.errors.length === before) {
+        meta = this.metas.keep2(labels, owner);
+        this.define({ table: 'meta', id: meta, part });
+      }
+    }
     const nsText = this.field(fields, 'namespace');
-    let namespace = this.namespaces.get(nsText);
+    let namespace = this.namespaces.get1(nsText);
     if (namespace === undefined) {
       const before = c.errors.length;
-      namespace = namespaceOf(c, nsText);
-      if (c.errors.length > before) namespace = undefined;
-      else if (namespace !== undefined) {
-        if (this.namespaces.size >= MAX_PARTS) this.namespaces.clear();
-        this.namespaces.set(nsText, namespace);
+      const part = namespaceOf(c, nsText);
+      if (c.errors.length === before && part !== undefined) {
+        namespace = this.namespaces.keep1(nsText);
+        this.define({ table: 'namespace', id: namespace, part });
       }
     }
     const name = this.field(fields, 'name').trim() || `pod-${line}`;
@@ -322,21 +354,24 @@ export class CsvTraceReader implements TraceReader {
         'name',
         `expected a pod name (lower-case letters, digits, '-', '.'), got ${JSON.stringify(name)}`,
       );
-    if (c.errors.length > 0 || t === undefined || !spec || !meta || !namespace) return undefined;
+    if (c.errors.length > 0 || t === undefined || spec === undefined || meta === undefined || namespace === undefined)
+      return -1;
     const late = this.order.check(t, this.file, line, 'submit_time');
-    if (late) return { line, problems: [late] };
-    // Built field by field in the same key order as spreads would give, without their temporaries.
-    const metadata: Pod['metadata'] = { name, namespace };
-    if (meta.labels) metadata.labels = meta.labels;
-    if (meta.ownerReferences) metadata.ownerReferences = meta.ownerReferences;
-    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata, spec };
-    const event: TraceEvent = { t, type: 'pod-create', pod };
-    if (duration !== undefined) event.duration = duration;
-    return { line, event };
+    if (late) {
+      this.problems = [late];
+      return BAD;
+    }
+    this.t = t;
+    this.duration = duration ?? Number.NaN;
+    this.spec = spec;
+    this.meta = meta;
+    this.namespace = namespace;
+    this.name = name;
+    return ROW;
   }
 
-  /** The cpu, memory, extended and priority columns as a shared spec; problems into `c`. */
-  private specPart(c: Checker, cpu: string, memory: string, extendedText: string, prio: string): SpecPart | undefined {
+  /** The cpu, memory, extended and priority columns as a spec; problems into `c`. */
+  private specPart(c: Checker, cpu: string, memory: string, extendedText: string, prio: string): SpecPart {
     const requests: Record<string, string> = {};
     const limits: Record<string, string> = {};
     const holder: Obj = {};
@@ -381,11 +416,11 @@ export class CsvTraceReader implements TraceReader {
       name: 'main',
       resources: { requests, ...(Object.keys(limits).length > 0 ? { limits } : {}) },
     };
-    return shareFrozen({ containers: [container], ...(priority !== undefined ? { priority } : {}) });
+    return { containers: [container], ...(priority !== undefined ? { priority } : {}) };
   }
 
-  /** The labels and owner columns as shared objects; problems into `c`. */
-  private metaPart(c: Checker, labelsText: string, ownerTextRaw: string): MetaPart | undefined {
+  /** The labels and owner columns; problems into `c`. */
+  private metaPart(c: Checker, labelsText: string, ownerTextRaw: string): MetaPart {
     const labels = pairs(c, labelsText, 'labels', 'labels');
     if (labels && Object.keys(labels).length > 0) checkLabels(c, labels, 'labels');
     let owner: OwnerReference | undefined;
@@ -405,9 +440,46 @@ export class CsvTraceReader implements TraceReader {
       }
     }
     return {
-      labels: labels && Object.keys(labels).length > 0 ? shareFrozen(labels as Labels) : undefined,
-      ownerReferences: owner ? shareFrozen([owner]) : undefined,
+      labels: labels && Object.keys(labels).length > 0 ? (labels as Labels) : undefined,
+      ownerReferences: owner ? [owner] : undefined,
     };
+  }
+}
+
+/** The CSV pod table read on the calling thread: lines, rows and pods one after the other. */
+export class CsvTraceReader implements TraceReader {
+  private readonly lines: LineReader;
+  private readonly parser: CsvRowParser;
+  private readonly pods = new CsvPods();
+
+  /** `chunkBytes`: the file is read this many bytes at a time (tests). */
+  constructor(file: string, chunkBytes?: number) {
+    this.lines = new LineReader(file, chunkBytes);
+    const columns = readCsvHeader(file, this.lines);
+    this.parser = new CsvRowParser(file, columns, (def) => this.pods.define(def));
+  }
+
+  get bytesRead(): number {
+    return this.lines.bytesRead;
+  }
+
+  get size(): number {
+    return this.lines.size;
+  }
+
+  close(): void {
+    this.lines.close();
+  }
+
+  next(): TraceItem | null {
+    const p = this.parser;
+    for (;;) {
+      const text = this.lines.read();
+      if (text === null) return null;
+      const found = p.parse(text, this.lines.line);
+      if (found === ROW) return this.pods.item(p.line, p.t, p.duration, p.spec, p.meta, p.namespace, p.name);
+      if (found === BAD) return { line: p.line, problems: p.problems };
+    }
   }
 }
 

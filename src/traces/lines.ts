@@ -13,14 +13,19 @@ export class LineReader {
   bytesRead = 0;
   readonly size: number;
   private readonly fd: number;
-  private readonly buffer = Buffer.allocUnsafe(CHUNK);
+  private readonly buffer: Buffer;
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private lines: string[] = [];
   private next = 0;
   private eof = false;
 
-  constructor(path: string) {
+  /** `chunkBytes`: bytes read at a time (tests make it small to put chunk boundaries anywhere). */
+  constructor(
+    path: string,
+    private readonly chunkBytes = CHUNK,
+  ) {
+    this.buffer = Buffer.allocUnsafe(chunkBytes);
     this.fd = openSync(path, 'r');
     this.size = fstatSync(this.fd).size;
   }
@@ -43,7 +48,7 @@ export class LineReader {
   }
 
   private fill(): void {
-    const n = readSync(this.fd, this.buffer, 0, CHUNK, null);
+    const n = readSync(this.fd, this.buffer, 0, this.chunkBytes, null);
     this.bytesRead += n;
     let text: string;
     if (n === 0) {
