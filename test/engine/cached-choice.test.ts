@@ -60,6 +60,80 @@ const podsArb: fc.Arbitrary<Pod[]> = fc
     })),
   );
 
+/**
+ * Pods of a few shapes the short cycle must hand back to the full cycle, or answer from one shape's
+ * results: spread constraints and pod anti-affinity (plugins that are not node-local), a node-name
+ * narrowing, preferred node affinity (normalised scores that are not all 0), and plain ones.
+ */
+const mixedPodsArb: fc.Arbitrary<Pod[]> = fc
+  .array(fc.record({ kind: fc.nat(5), cpuMilli: fc.constantFrom(100, 500, 1000), remove: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 40,
+  })
+  .map((list) =>
+    list.map((p, i): Pod => {
+      const spec: Pod['spec'] = {
+        containers: [{ name: 'c', resources: { requests: { cpu: `${p.cpuMilli}m`, memory: '256Mi' } } }],
+      };
+      if (p.kind === 1) {
+        spec.topologySpreadConstraints = [
+          {
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: { matchLabels: { app: 'web' } },
+          },
+        ];
+      } else if (p.kind === 2) {
+        spec.affinity = {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 50,
+                podAffinityTerm: {
+                  topologyKey: 'kubernetes.io/hostname',
+                  labelSelector: { matchLabels: { app: 'web' } },
+                },
+              },
+            ],
+          },
+        };
+      } else if (p.kind === 3) {
+        spec.affinity = {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-0', 'node-1'] }] },
+              ],
+            },
+          },
+        };
+      } else if (p.kind === 4) {
+        spec.affinity = {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 5,
+                preference: {
+                  matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-2'] }],
+                },
+              },
+            ],
+          },
+        };
+      }
+      return {
+        metadata: {
+          name: `pod-${i}`,
+          namespace: 'default',
+          labels: { app: p.kind % 2 === 0 ? 'web' : 'batch' },
+          annotations: (p.remove ? { remove: 'yes' } : {}) as Record<string, string>,
+        },
+        spec,
+      };
+    }),
+  );
+
 /** Schedules the pods in order (cordoning a node now and then), binding each chosen one and unbinding every pod marked `remove`. */
 function decisions(nodes: Node[], pods: Pod[], choiceOnly: boolean, tieBreak: TieBreak, seed: number): string[] {
   const snap = new Snapshot(makeCluster({ nodes }));
@@ -129,6 +203,21 @@ describe('cachedChoice', () => {
       fc.property(
         nodesArb,
         podsArb,
+        fc.nat(),
+        fc.constantFrom<TieBreak>('random', 'first'),
+        (nodes, pods, seed, tb) => {
+          assert.deepEqual(decisions(nodes, pods, true, tb, seed), decisions(nodes, pods, false, tb, seed));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('choiceOnly decides as the full cycle for pods of mixed shapes, some of which only the full cycle can place', () => {
+    fc.assert(
+      fc.property(
+        nodesArb,
+        mixedPodsArb,
         fc.nat(),
         fc.constantFrom<TieBreak>('random', 'first'),
         (nodes, pods, seed, tb) => {
