@@ -80,10 +80,11 @@ export class ChoiceScratch {
     this.sums = new Float64Array(n);
   }
 
-  tree(entry: CacheEntry, n: number): ChoiceTree {
+  /** The tree of a cache entry (kept with it, so the cache's bound drops both). */
+  tree(entry: CacheEntry, n: number, columns: number): ChoiceTree {
     let t = this.trees.get(entry);
-    if (!t || t.nodeCount !== n) {
-      t = new ChoiceTree(n, entry.raw.length);
+    if (!t || t.nodeCount !== n || t.columns !== columns) {
+      t = new ChoiceTree(n, columns);
       this.trees.set(entry, t);
     }
     return t;
@@ -100,14 +101,14 @@ export function chooseCached(input: CachedChoiceInput, scratch: ChoiceScratch): 
   if (n < 2) return -1;
   scratch.fit(n);
   const scoring = input.scoring;
-  const tree = scratch.tree(input.entry, n);
+  const tree = scratch.tree(input.entry, n, scoring.normalised.length);
   catchUp(input, scoring, tree, scratch);
   // No feasible node (its message needs every rejection) or one (chosen without scoring): full path.
   if (tree.passCount < 2) return -1;
 
   let constant = 0;
   for (const e of scoring.normalised) {
-    if (tree.nonZero[e.slot] > 0) return walkChoice(input, scoring, scratch, tree.passCount);
+    if (tree.nonZero[e.column] > 0) return walkChoice(input, scoring, tree, scratch);
     if (Number.isNaN(e.allZero)) {
       // The same for every node and, the state being the shape's, for every pod of the shape.
       scratch.oneScore[0] = 0;
@@ -158,8 +159,8 @@ function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, s
 
 /**
  * Re-evaluates the nodes `scratch.stale[0..count)` through the cached filters and scores, into the
- * cache entry and the tree. Each plugin sees the whole list at once (node-local plugins answer per
- * node, so the outcome is the same as node by node); a node's sum adds its plugins in profile order.
+ * tree. Each plugin sees the whole list at once (node-local plugins answer per node, so the outcome
+ * is the same as node by node); a node's sum adds its plugins in profile order.
  */
 function refreshNodes(
   input: CachedChoiceInput,
@@ -169,19 +170,13 @@ function refreshNodes(
   count: number,
   all: boolean,
 ): void {
-  const { cycle, entry } = input;
-  const generation = cycle.snapshot.nodeGeneration;
+  const { cycle } = input;
   const stale = scratch.stale;
   const alive = scratch.alive;
   const codes = scratch.codes;
   const fresh = scratch.fresh;
   const sums = scratch.sums;
-  for (let i = 0; i < count; i++) {
-    const node = stale[i];
-    alive[i] = node;
-    entry.pass[node] = 0;
-    entry.filterStamp[node] = generation[node] + 1;
-  }
+  for (let i = 0; i < count; i++) alive[i] = stale[i];
   let survivors = count;
   for (let c = 0; c < input.filters.length && survivors > 0; c++) {
     const plugin = input.filters[c];
@@ -193,31 +188,24 @@ function refreshNodes(
     survivors = kept;
   }
   sums.fill(0, 0, survivors);
-  for (let i = 0; i < survivors; i++) entry.pass[alive[i]] = 1;
   for (const { plugin, weight, state } of scoring.summed) {
     rawScores(cycle, plugin, state, alive, survivors, fresh);
     for (let i = 0; i < survivors; i++) sums[i] += checked(plugin, fresh[i]) * weight;
   }
-  for (let i = 0; i < survivors; i++) {
-    const node = alive[i];
-    entry.partial[node] = sums[i];
-    entry.partialStamp[node] = generation[node] + 1;
-  }
-  for (const { plugin, state, slot } of scoring.normalised) {
-    for (let i = 0; i < count; i++) tree.setNonZero(slot, stale[i], false);
+  for (const { plugin, state, column } of scoring.normalised) {
     rawScores(cycle, plugin, state, alive, survivors, fresh);
-    const raw = entry.raw[slot];
-    const stamps = entry.scoreStamp[slot];
-    for (let i = 0; i < survivors; i++) {
-      const node = alive[i];
-      raw[node] = fresh[i];
-      stamps[node] = generation[node] + 1;
-      tree.setNonZero(slot, node, fresh[i] !== 0);
+    for (let i = 0; i < survivors; i++) tree.setRaw(column, alive[i], fresh[i]);
+  }
+  // The survivors are in stale's order: the others were rejected. A full refresh rebuilds the tree once.
+  const pull = !all;
+  for (let i = 0, j = 0; i < count; i++) {
+    const node = stale[i];
+    if (j < survivors && alive[j] === node) tree.set(node, true, sums[j++], pull);
+    else {
+      tree.clearRaws(node);
+      tree.set(node, false, 0, pull);
     }
   }
-  // Rejected nodes first, then the survivors with their sums; a full refresh rebuilds the tree once.
-  for (let i = 0; i < count; i++) if (!entry.pass[stale[i]]) tree.set(stale[i], false, 0, !all);
-  for (let i = 0; i < survivors; i++) tree.set(alive[i], true, sums[i], !all);
   if (all) tree.rebuild();
 }
 
@@ -225,24 +213,23 @@ function refreshNodes(
  * The choice with normalisation over the feasible nodes: totals in walk order from the cache (which
  * the tree's catch-up has just made current), normalised, and the top chosen as the full cycle does.
  */
-function walkChoice(input: CachedChoiceInput, scoring: Scoring, scratch: ChoiceScratch, found: number): number {
-  const { cycle, entry } = input;
+function walkChoice(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, scratch: ChoiceScratch): number {
+  const { cycle } = input;
   const n = cycle.snapshot.nodeCount;
+  const found = tree.passCount;
   const feasible = scratch.feasible.subarray(0, found);
   const totals = scratch.totals;
-  const pass = entry.pass;
-  const partial = entry.partial;
   let k = 0;
   for (let node = input.start, i = 0; i < n; i++, node = node + 1 === n ? 0 : node + 1) {
-    if (pass[node]) {
+    const value = tree.leaf(node);
+    if (value !== Number.NEGATIVE_INFINITY) {
       feasible[k] = node;
-      totals[k++] = partial[node];
+      totals[k++] = value;
     }
   }
   const scores = scratch.scores.subarray(0, found);
-  for (const { plugin, weight, state, slot } of scoring.normalised) {
-    const raw = entry.raw[slot];
-    for (let i = 0; i < found; i++) scores[i] = raw[feasible[i]];
+  for (const { plugin, weight, state, column } of scoring.normalised) {
+    for (let i = 0; i < found; i++) scores[i] = tree.raw(column, feasible[i]);
     plugin.normalizeScore!(cycle, state, feasible, scores);
     for (let i = 0; i < found; i++) totals[i] += checked(plugin, scores[i]) * weight;
   }

@@ -16,6 +16,8 @@ export interface ScoringEntry {
   weight: number;
   state: unknown;
   slot: number;
+  /** A normalising plugin's column in the choice tree (its position in Scoring.normalised), else −1. */
+  column: number;
   /** A normalising plugin's score for every node when all raw scores are 0 (NaN until asked). */
   allZero: number;
 }
@@ -125,7 +127,8 @@ export class PodShapes {
     this.profile.score.forEach(({ plugin, weight }, j) => {
       const slot = this.scoreSlot[j];
       if (slot < 0 || skipped.has(plugin)) return;
-      const e: ScoringEntry = { plugin, weight, state: states.get(plugin), slot, allZero: Number.NaN };
+      const column = plugin.normalizeScore ? scoring.normalised.length : -1;
+      const e: ScoringEntry = { plugin, weight, state: states.get(plugin), slot, column, allZero: Number.NaN };
       if (plugin.normalizeScore) scoring.normalised.push(e);
       else scoring.summed.push(e);
     });

@@ -228,21 +228,25 @@ describe('cachedChoice', () => {
     );
   });
 
-  test('ChoiceTree: the top, its tie count, ties below a position and the k-th tie equal a scan of the leaves', () => {
+  test('ChoiceTree: the top, its tie count, ties below a position and the k-th tie equal a scan of the leaves, whether set one by one or rebuilt', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ node: fc.nat(40), pass: fc.boolean(), value: fc.integer({ min: 0, max: 4 }) }), {
-          maxLength: 80,
+        fc.array(fc.record({ node: fc.nat(80), pass: fc.boolean(), value: fc.integer({ min: 0, max: 4 }) }), {
+          maxLength: 160,
         }),
-        fc.integer({ min: 1, max: 41 }),
-        (updates, n) => {
+        fc.integer({ min: 1, max: 81 }),
+        fc.nat(160),
+        (updates, n, rebuiltAfter) => {
           const tree = new ChoiceTree(n, 0);
           const leaves: number[] = new Array(n).fill(Number.NEGATIVE_INFINITY);
-          for (const u of updates) {
+          for (const [i, u] of updates.entries()) {
             const node = u.node % n;
-            tree.set(node, u.pass, u.value);
+            // The first updates as a full refresh does them: leaves only, then one rebuild.
+            tree.set(node, u.pass, u.value, i >= rebuiltAfter);
+            if (i + 1 === rebuiltAfter) tree.rebuild();
             leaves[node] = u.pass ? u.value : Number.NEGATIVE_INFINITY;
           }
+          if (rebuiltAfter > updates.length) tree.rebuild();
           const max = Math.max(...leaves);
           assert.equal(tree.passCount, leaves.filter((v) => v !== Number.NEGATIVE_INFINITY).length);
           if (max === Number.NEGATIVE_INFINITY) return;
