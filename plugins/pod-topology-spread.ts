@@ -23,7 +23,7 @@
 // then cost O(nodes) array reads, not a walk over every bound pod.
 import { labelKeyErrors } from '../src/api/labels.js';
 import type { Problem } from '../src/api/problem.js';
-import type { LabelSelector, Labels, Pod, TopologySpreadConstraint } from '../src/api/types.js';
+import type { LabelSelector, Labels, OwnerReference, Pod, TopologySpreadConstraint } from '../src/api/types.js';
 import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
 import { type Code, SKIP, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { ABSENT } from '../src/snapshot/interner.js';
@@ -115,16 +115,17 @@ function constraintSelector(c: TopologySpreadConstraint, podLabels: Labels, snap
   return { matchesNothing: false, requirements: [...added, ...base.requirements] };
 }
 
-function parseGroupVersion(apiVersion: string): { group: string; version: string } | null {
-  const parts = apiVersion.split('/');
-  if (parts.length === 1) return { group: '', version: parts[0] };
-  if (parts.length === 2) return { group: parts[0], version: parts[1] };
-  return null;
-}
-
 function labelsMatch(selector: Labels, labels: Labels): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
   return true;
+}
+
+/** The owner reference that is the pod's controller (a plain loop: shared references are frozen arrays). */
+function controllerOf(pod: Pod): OwnerReference | undefined {
+  const refs = pod.metadata.ownerReferences;
+  if (refs === undefined) return undefined;
+  for (let i = 0; i < refs.length; i++) if (refs[i].controller === true) return refs[i];
+  return undefined;
 }
 
 /**
@@ -135,31 +136,35 @@ export function defaultSelector(pod: Pod, snap: Snapshot): CompiledSelector {
   const cluster = snap.cluster;
   const namespace = pod.metadata.namespace ?? 'default';
   const podLabels = pod.metadata.labels ?? {};
-  let merged: Labels = {};
+  // Null while no Service selects the pod (most pods): nothing to compile.
+  let merged: Labels | null = null;
   for (const svc of cluster.services ?? []) {
     const sel = svc.spec?.selector;
     if ((svc.metadata.namespace ?? 'default') !== namespace || sel === undefined || sel === null) continue;
-    if (labelsMatch(sel, podLabels)) merged = { ...merged, ...sel };
+    if (labelsMatch(sel, podLabels)) merged = { ...(merged ?? {}), ...sel };
   }
-  let requirements = compileSelector({ matchLabels: merged }, snap.labelKeys, snap.labelValues).requirements;
+  let requirements = merged
+    ? compileSelector({ matchLabels: merged }, snap.labelKeys, snap.labelValues).requirements
+    : [];
 
-  const owner = (pod.metadata.ownerReferences ?? []).find((o) => o.controller === true);
-  const gv = owner ? parseGroupVersion(owner.apiVersion ?? '') : null;
-  if (owner && gv) {
+  const owner = controllerOf(pod);
+  if (owner) {
+    // Group "" version v1 is apiVersion "v1"; group apps version v1 is "apps/v1".
+    const apiVersion = owner.apiVersion ?? '';
     const inNamespace = (o: { metadata: { name: string; namespace?: string } }) =>
       o.metadata.name === owner.name && (o.metadata.namespace ?? 'default') === namespace;
     let controllerSelector: LabelSelector | null | undefined;
-    if (gv.group === '' && gv.version === 'v1' && owner.kind === 'ReplicationController') {
+    if (apiVersion === 'v1' && owner.kind === 'ReplicationController') {
       const rc = (cluster.replicationControllers ?? []).find(inNamespace);
       if (rc) {
         // The API server defaults an empty selector to the template's labels.
         const rcSel = rc.spec.selector && Object.keys(rc.spec.selector).length > 0 ? rc.spec.selector : undefined;
-        merged = { ...merged, ...(rcSel ?? rc.spec.template?.metadata?.labels ?? {}) };
+        merged = { ...(merged ?? {}), ...(rcSel ?? rc.spec.template?.metadata?.labels ?? {}) };
         requirements = compileSelector({ matchLabels: merged }, snap.labelKeys, snap.labelValues).requirements;
       }
-    } else if (gv.group === 'apps' && gv.version === 'v1' && owner.kind === 'ReplicaSet') {
+    } else if (apiVersion === 'apps/v1' && owner.kind === 'ReplicaSet') {
       controllerSelector = (cluster.replicaSets ?? []).find(inNamespace)?.spec.selector;
-    } else if (gv.group === 'apps' && gv.version === 'v1' && owner.kind === 'StatefulSet') {
+    } else if (apiVersion === 'apps/v1' && owner.kind === 'StatefulSet') {
       controllerSelector = (cluster.statefulSets ?? []).find(inNamespace)?.spec.selector;
     }
     if (controllerSelector) {
