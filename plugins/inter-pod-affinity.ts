@@ -525,12 +525,17 @@ function preFilterState(cycle: Cycle): { code: Code; state?: FilterState } {
   const data = dataOf(snap);
   const own = podTerms(pod, snap);
   const occurrences = occurrencesOf(snap, data);
+  // No required terms of its own and none of bound pods' that could match it: the common case.
+  const presentAnti = occurrences.present(KIND_REQUIRED_ANTI);
+  if (presentAnti.length === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
+    return { code: SKIP };
+  }
   const nsPairs = namespacePairs(snap, data, pod.namespace);
 
   // Symmetry: existing pods' required anti-affinity terms that match the incoming pod.
   freshMemo(data);
   const existing: number[] = [];
-  for (const id of occurrences.present(KIND_REQUIRED_ANTI)) {
+  for (const id of presentAnti) {
     if (matchesIncoming(data, id, pod, nsPairs)) existing.push(id);
   }
   if (existing.length === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
@@ -582,6 +587,15 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
 
   const data = dataOf(snap);
   const occurrences = occurrencesOf(snap, data);
+  const hard = args.hardPodAffinityWeight;
+  // No preferred terms of its own and no bound pod's term that could touch it: the common case.
+  if (
+    !hasPreferred &&
+    occurrences.present(KIND_PREFERRED).length === 0 &&
+    (hard <= 0 || occurrences.present(KIND_REQUIRED_AFFINITY).length === 0)
+  ) {
+    return { code: SKIP };
+  }
   const parts: DomainSums[] = [];
   const multipliers: number[] = [];
   let touched = false;
@@ -604,7 +618,6 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
   // Existing pods' terms that match the incoming pod: each present one sits on a node with its key.
   freshMemo(data);
   const nsPairs = namespacePairs(snap, data, pod.namespace);
-  const hard = args.hardPodAffinityWeight;
   const existing = (kind: number, multiplier: number) => {
     for (const id of occurrences.present(kind)) {
       if (!matchesIncoming(data, id, pod, nsPairs)) continue;
