@@ -2,8 +2,12 @@
 // contract says pods with the same key get the same PreFilter and PreScore outcome from such a plugin,
 // so the replay's short cycle asks each plugin for its key once per pod and finds, by one walk down
 // nested maps, the PreFilter and PreScore results, the filters that run and the cache entry that
-// earlier pods of the same shape left. Forgotten when the node set changes (as NodeLocalResults and
-// the node-local cache are: ImageLocality counts nodes with each image).
+// earlier pods of the same shape left; when every such plugin's key reads only the spec
+// (Plugin.nodeLocalKeyBySpec), pods that share a frozen spec object find it by that object alone.
+// Forgotten when the node set changes (as NodeLocalResults and the node-local cache are:
+// ImageLocality counts nodes with each image).
+import { isSharedFrozen } from '../api/shared-objects.js';
+import type { PodSpec } from '../api/types.js';
 import type { Cycle, Plugin } from '../framework/plugin.js';
 import type { Profile } from '../framework/profile.js';
 import { SKIP, SUCCESS } from '../framework/status.js';
@@ -67,6 +71,8 @@ export class PodShapes {
   /** Node-local plugins with a PreFilter, in the order the cycle runs them. */
   private readonly preFilters: readonly Plugin[];
   private readonly parts: string[] = [];
+  /** Shapes by shared spec object, when every node-local key reads only the spec; else null. */
+  private bySpec: WeakMap<PodSpec, PodShape> | null;
 
   constructor(
     private readonly profile: Profile,
@@ -79,15 +85,34 @@ export class PodShapes {
     const order = [...profile.preFilter];
     for (const plugin of profile.filter) if (plugin.preFilter && !order.includes(plugin)) order.push(plugin);
     this.preFilters = order.filter((p) => p.nodeLocalKey !== undefined);
+    this.bySpec = nodeLocal.every((p) => p.nodeLocalKeyBySpec === true) ? new WeakMap() : null;
+  }
+
+  private forget(): void {
+    this.root = { next: undefined, shape: undefined };
+    this.count = 0;
+    if (this.bySpec) this.bySpec = new WeakMap();
   }
 
   /** The shape of the cycle's pod. */
   of(cycle: Cycle): PodShape {
     if (this.snapshot.nodeCount !== this.nodeCount) {
-      this.root = { next: undefined, shape: undefined };
-      this.count = 0;
+      this.forget();
       this.nodeCount = this.snapshot.nodeCount;
     }
+    const spec = cycle.pod.pod.spec;
+    const bySpec = this.bySpec !== null && isSharedFrozen(spec) ? this.bySpec : null;
+    if (bySpec !== null) {
+      const known = bySpec.get(spec);
+      if (known !== undefined) return known;
+    }
+    const shape = this.byKeys(cycle);
+    bySpec?.set(spec, shape);
+    return shape;
+  }
+
+  /** The shape found by the pod's node-local keys. */
+  private byKeys(cycle: Cycle): PodShape {
     const parts = this.parts;
     const n = this.nodeLocal.length;
     let node = this.root;
@@ -104,9 +129,8 @@ export class PodShapes {
     }
     if (node.shape !== undefined) return node.shape;
     if (this.count >= MAX_SHAPES) {
-      this.root = { next: undefined, shape: undefined };
-      this.count = 0;
-      return this.of(cycle);
+      this.forget();
+      return this.byKeys(cycle);
     }
     this.count++;
     node.shape = this.build(cycle, parts.slice(0, n).join(this.separator));

@@ -61,6 +61,13 @@ export interface Plugin<F = unknown, S = unknown> {
    */
   nodeLocalKey?(cycle: Cycle): string;
 
+  /**
+   * With nodeLocalKey: true when the key depends on the pod's spec alone. Pods sharing one frozen
+   * spec object (src/api/shared-objects.ts, a CSV trace's rows) then share the key, and the engine
+   * may ask for it once per spec object.
+   */
+  readonly nodeLocalKeyBySpec?: boolean;
+
   /** `feasible` lists the node indices that passed every filter. */
   preScore?(cycle: Cycle, feasible: Int32Array): PreScoreResult<S>;
   /** Raw score of `node`; integers, as kube-scheduler's int64. */
