@@ -32,8 +32,8 @@
 // the selector at admission (API server), not here.
 import type { Problem } from '../src/api/problem.js';
 import type { Labels, PodAffinityTerm, WeightedPodAffinityTerm } from '../src/api/types.js';
-import { type ArgsResult, type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
-import { type Code, SKIP, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
+import { type ArgsResult, type Cycle, definePlugin, MAX_NODE_SCORE, SKIPPED } from '../src/framework/plugin.js';
+import { type Code, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { ABSENT } from '../src/snapshot/interner.js';
 import {
   CountIndex,
@@ -528,7 +528,7 @@ function preFilterState(cycle: Cycle): { code: Code; state?: FilterState } {
   // No required terms of its own and none of bound pods' that could match it: the common case.
   const presentAnti = occurrences.present(KIND_REQUIRED_ANTI);
   if (presentAnti.length === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
-    return { code: SKIP };
+    return SKIPPED;
   }
   const nsPairs = namespacePairs(snap, data, pod.namespace);
 
@@ -539,7 +539,7 @@ function preFilterState(cycle: Cycle): { code: Code; state?: FilterState } {
     if (matchesIncoming(data, id, pod, nsPairs)) existing.push(id);
   }
   if (existing.length === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
-    return { code: SKIP };
+    return SKIPPED;
   }
   const existingSums = existing.map((id) =>
     perDomain(snap, carrierCounts(snap, occurrences, KIND_REQUIRED_ANTI, id), data.terms[id].topologyKey),
@@ -583,7 +583,7 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
   const pod = cycle.pod;
   const own = podTerms(pod, snap);
   const hasPreferred = own.preferredAffinity.length > 0 || own.preferredAntiAffinity.length > 0;
-  if (args.ignorePreferredTermsOfExistingPods && !hasPreferred) return { code: SKIP };
+  if (args.ignorePreferredTermsOfExistingPods && !hasPreferred) return SKIPPED;
 
   const data = dataOf(snap);
   const occurrences = occurrencesOf(snap, data);
@@ -594,7 +594,7 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
     occurrences.present(KIND_PREFERRED).length === 0 &&
     (hard <= 0 || occurrences.present(KIND_REQUIRED_AFFINITY).length === 0)
   ) {
-    return { code: SKIP };
+    return SKIPPED;
   }
   const parts: DomainSums[] = [];
   const multipliers: number[] = [];
@@ -628,7 +628,7 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
   };
   if (hard > 0) existing(KIND_REQUIRED_AFFINITY, hard);
   existing(KIND_PREFERRED, 1);
-  if (!touched) return { code: SKIP };
+  if (!touched) return SKIPPED;
 
   return {
     code: SUCCESS,

@@ -24,8 +24,8 @@
 import { labelKeyErrors } from '../src/api/labels.js';
 import type { Problem } from '../src/api/problem.js';
 import type { LabelSelector, Labels, OwnerReference, Pod, TopologySpreadConstraint } from '../src/api/types.js';
-import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
-import { type Code, SKIP, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
+import { type Cycle, definePlugin, MAX_NODE_SCORE, SKIPPED } from '../src/framework/plugin.js';
+import { type Code, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { ABSENT } from '../src/snapshot/interner.js';
 import {
   CountIndex,
@@ -195,24 +195,28 @@ function compileConstraint(c: TopologySpreadConstraint, selector: CompiledSelect
  * The pod's constraints with `action`, or, when the pod has none at all, the default constraints
  * with `action` and the selector deduced from its Services and controller (none if that is empty).
  */
+const NO_CONSTRAINTS: Constraint[] = Object.freeze([]) as unknown as Constraint[];
+
 export function podConstraints(
   pod: Pod,
   action: Action,
   defaults: readonly TopologySpreadConstraint[],
   snap: Snapshot,
 ): Constraint[] {
-  const own = pod.spec.topologySpreadConstraints ?? [];
-  const labels = pod.metadata.labels ?? {};
-  if (own.length > 0) {
+  const own = pod.spec.topologySpreadConstraints;
+  if (own !== undefined && own.length > 0) {
+    const labels = pod.metadata.labels ?? {};
     return own
       .filter((c) => c.whenUnsatisfiable === action)
       .map((c) => compileConstraint(c, constraintSelector(c, labels, snap), snap));
   }
-  const wanted = defaults.filter((c) => c.whenUnsatisfiable === action);
-  if (wanted.length === 0) return [];
+  // Most pods have no constraints of their own and no default selector: nothing allocated for them.
+  let anyWanted = false;
+  for (let i = 0; i < defaults.length; i++) if (defaults[i].whenUnsatisfiable === action) anyWanted = true;
+  if (!anyWanted) return NO_CONSTRAINTS;
   const selector = defaultSelector(pod, snap);
-  if (selectorCountsNothing(selector)) return [];
-  return wanted.map((c) => compileConstraint(c, selector, snap));
+  if (selectorCountsNothing(selector)) return NO_CONSTRAINTS;
+  return defaults.filter((c) => c.whenUnsatisfiable === action).map((c) => compileConstraint(c, selector, snap));
 }
 
 // ---- counts ---------------------------------------------------------------------------------
@@ -683,7 +687,7 @@ export default definePlugin<PodTopologySpreadArgs>({
       name: NAME,
       preFilter(cycle: Cycle) {
         const constraints = podConstraints(cycle.pod.pod, 'DoNotSchedule', defaults, cycle.snapshot);
-        if (constraints.length === 0) return { code: SKIP };
+        if (constraints.length === 0) return SKIPPED;
         return { code: SUCCESS, state: preFilterState(cycle, constraints) };
       },
       filter: (_cycle: Cycle, state: FilterState, node: number): Code => filterNode(state, node),
@@ -696,9 +700,9 @@ export default definePlugin<PodTopologySpreadArgs>({
 
       preScore(cycle: Cycle, feasible: Int32Array) {
         const snap = cycle.snapshot;
-        if (snap.nodeCount === 0) return { code: SKIP };
+        if (snap.nodeCount === 0) return SKIPPED;
         const constraints = podConstraints(cycle.pod.pod, 'ScheduleAnyway', defaults, snap);
-        if (constraints.length === 0) return { code: SKIP };
+        if (constraints.length === 0) return SKIPPED;
         const requireAll = (cycle.pod.pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || !systemDefaulted;
         return { code: SUCCESS, state: preScoreState(cycle, feasible, constraints, requireAll) };
       },

@@ -30,7 +30,10 @@ export interface SchedulerOptions {
    * count failures (the GPU sweep) turn it off: no second walk, no reasons, no lastRejection().
    */
   failureMessages?: boolean;
-  /** The caller reads only the chosen node (no totals or node indices): enables the short cycle (cachedChoice). */
+  /**
+   * The caller reads only the chosen node (no totals or node indices): enables the short cycle
+   * (cachedChoice), whose result object is reused by the next short cycle (read it before then).
+   */
   choiceOnly?: boolean;
 }
 
@@ -117,6 +120,18 @@ export class Scheduler {
   private readonly perPodPreFilters: Plugin[];
   private readonly perPodPreScores: Plugin[];
   private readonly scorers: Set<Plugin>;
+  /** The short cycle's result, filled again by each (SchedulerOptions.choiceOnly). */
+  private readonly shortResult: PodResult = {
+    pod: '',
+    preFilter: { code: 'Success' },
+    feasibleNodes: [],
+    feasibleCount: 0,
+    filterFailures: {},
+    bestNodes: [''],
+    chosenNode: '',
+    chosenIndex: -1,
+    maxTotal: 0,
+  };
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -265,17 +280,14 @@ export class Scheduler {
     this.nextStartNodeIndex = (this.nextStartNodeIndex + n) % n;
     this.cycleStamp++;
     const chosenNode = snap.nodeNames[chosen];
-    return {
-      pod: pod.key,
-      preFilter: { code: 'Success' },
-      feasibleNodes: [],
-      feasibleCount: scratch.found,
-      filterFailures: {},
-      bestNodes: [chosenNode],
-      chosenNode,
-      chosenIndex: chosen,
-      maxTotal: scratch.maxTotal,
-    };
+    const result = this.shortResult;
+    result.pod = pod.key;
+    result.feasibleCount = scratch.found;
+    result.bestNodes[0] = chosenNode;
+    result.chosenNode = chosenNode;
+    result.chosenIndex = chosen;
+    result.maxTotal = scratch.maxTotal;
+    return result;
   }
 
   /** PreFilter for `pod`, and what Filter needs: per-plugin states, candidates, the cache plan. */

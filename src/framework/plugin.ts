@@ -9,7 +9,7 @@
 import type { Problem } from '../api/problem.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import type { Code } from './status.js';
+import { type Code, SKIP } from './status.js';
 
 export const MAX_NODE_SCORE = 100;
 
@@ -34,6 +34,12 @@ export interface PreScoreResult<S> {
   code: Code;
   state?: S;
 }
+
+/**
+ * A shared, frozen SKIP answer for PreFilter and PreScore: plugins that skip most pods return it
+ * instead of a new object per pod (the framework only reads results).
+ */
+export const SKIPPED: PreFilterResult<never> & PreScoreResult<never> = Object.freeze({ code: SKIP });
 
 export interface Plugin<F = unknown, S = unknown> {
   readonly name: string;
