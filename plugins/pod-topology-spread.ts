@@ -120,6 +120,12 @@ function labelsMatch(selector: Labels, labels: Labels): boolean {
   return true;
 }
 
+/** A selector without requirements, shared (frozen): most pods' default selector. */
+const SELECTS_EVERYTHING: CompiledSelector = Object.freeze({
+  matchesNothing: false,
+  requirements: Object.freeze([]) as unknown as CompiledRequirement[],
+});
+
 /** The owner reference that is the pod's controller (a plain loop: shared references are frozen arrays). */
 function controllerOf(pod: Pod): OwnerReference | undefined {
   const refs = pod.metadata.ownerReferences;
@@ -172,7 +178,7 @@ export function defaultSelector(pod: Pod, snap: Snapshot): CompiledSelector {
       if (!other.matchesNothing) requirements = [...requirements, ...other.requirements];
     }
   }
-  return { matchesNothing: false, requirements };
+  return requirements.length === 0 ? SELECTS_EVERYTHING : { matchesNothing: false, requirements };
 }
 
 // ---- constraints ----------------------------------------------------------------------------
