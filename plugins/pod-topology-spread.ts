@@ -128,8 +128,9 @@ const SELECTS_EVERYTHING: CompiledSelector = Object.freeze({
 
 /** The owner reference that is the pod's controller (a plain loop: shared references are frozen arrays). */
 function controllerOf(pod: Pod): OwnerReference | undefined {
+  // Objects read from files may hold null where the types say a list or nothing.
   const refs = pod.metadata.ownerReferences;
-  if (refs === undefined) return undefined;
+  if (!refs) return undefined;
   for (let i = 0; i < refs.length; i++) if (refs[i].controller === true) return refs[i];
   return undefined;
 }
@@ -210,7 +211,7 @@ export function podConstraints(
   snap: Snapshot,
 ): Constraint[] {
   const own = pod.spec.topologySpreadConstraints;
-  if (own !== undefined && own.length > 0) {
+  if (own && own.length > 0) {
     const labels = pod.metadata.labels ?? {};
     return own
       .filter((c) => c.whenUnsatisfiable === action)
