@@ -10,6 +10,7 @@ export default definePlugin<undefined>({
   description: 'Resource claims are not modelled: passes every node and scores 0.',
   create: () => ({
     name: NAME,
+    nodeLocalKeyBySpec: true,
     nodeLocalKey: () => '',
     preFilter: () => ({ code: SKIP }),
     filter: () => SUCCESS,

@@ -45,6 +45,7 @@ export default definePlugin<undefined>({
   description: 'Prefers nodes that already have the pod’s container images.',
   create: () => ({
     name: NAME,
+    nodeLocalKeyBySpec: true,
     nodeLocalKey: (cycle: Cycle) => imagesKey(cycle.pod),
     preScore(cycle: Cycle) {
       const spec = cycle.pod.pod.spec;

@@ -32,8 +32,8 @@
 // the selector at admission (API server), not here.
 import type { Problem } from '../src/api/problem.js';
 import type { Labels, PodAffinityTerm, WeightedPodAffinityTerm } from '../src/api/types.js';
-import { type ArgsResult, type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
-import { type Code, SKIP, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
+import { type ArgsResult, type Cycle, definePlugin, MAX_NODE_SCORE, SKIPPED } from '../src/framework/plugin.js';
+import { type Code, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { ABSENT } from '../src/snapshot/interner.js';
 import {
   CountIndex,
@@ -525,16 +525,21 @@ function preFilterState(cycle: Cycle): { code: Code; state?: FilterState } {
   const data = dataOf(snap);
   const own = podTerms(pod, snap);
   const occurrences = occurrencesOf(snap, data);
+  // No required terms of its own and none of bound pods' that could match it: the common case.
+  const presentAnti = occurrences.present(KIND_REQUIRED_ANTI);
+  if (presentAnti.length === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
+    return SKIPPED;
+  }
   const nsPairs = namespacePairs(snap, data, pod.namespace);
 
   // Symmetry: existing pods' required anti-affinity terms that match the incoming pod.
   freshMemo(data);
   const existing: number[] = [];
-  for (const id of occurrences.present(KIND_REQUIRED_ANTI)) {
+  for (const id of presentAnti) {
     if (matchesIncoming(data, id, pod, nsPairs)) existing.push(id);
   }
   if (existing.length === 0 && own.requiredAffinity.length === 0 && own.requiredAntiAffinity.length === 0) {
-    return { code: SKIP };
+    return SKIPPED;
   }
   const existingSums = existing.map((id) =>
     perDomain(snap, carrierCounts(snap, occurrences, KIND_REQUIRED_ANTI, id), data.terms[id].topologyKey),
@@ -578,10 +583,19 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
   const pod = cycle.pod;
   const own = podTerms(pod, snap);
   const hasPreferred = own.preferredAffinity.length > 0 || own.preferredAntiAffinity.length > 0;
-  if (args.ignorePreferredTermsOfExistingPods && !hasPreferred) return { code: SKIP };
+  if (args.ignorePreferredTermsOfExistingPods && !hasPreferred) return SKIPPED;
 
   const data = dataOf(snap);
   const occurrences = occurrencesOf(snap, data);
+  const hard = args.hardPodAffinityWeight;
+  // No preferred terms of its own and no bound pod's term that could touch it: the common case.
+  if (
+    !hasPreferred &&
+    occurrences.present(KIND_PREFERRED).length === 0 &&
+    (hard <= 0 || occurrences.present(KIND_REQUIRED_AFFINITY).length === 0)
+  ) {
+    return SKIPPED;
+  }
   const parts: DomainSums[] = [];
   const multipliers: number[] = [];
   let touched = false;
@@ -604,7 +618,6 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
   // Existing pods' terms that match the incoming pod: each present one sits on a node with its key.
   freshMemo(data);
   const nsPairs = namespacePairs(snap, data, pod.namespace);
-  const hard = args.hardPodAffinityWeight;
   const existing = (kind: number, multiplier: number) => {
     for (const id of occurrences.present(kind)) {
       if (!matchesIncoming(data, id, pod, nsPairs)) continue;
@@ -615,7 +628,7 @@ function preScoreState(cycle: Cycle, args: InterPodAffinityArgs): { code: Code; 
   };
   if (hard > 0) existing(KIND_REQUIRED_AFFINITY, hard);
   existing(KIND_PREFERRED, 1);
-  if (!touched) return { code: SKIP };
+  if (!touched) return SKIPPED;
 
   return {
     code: SUCCESS,

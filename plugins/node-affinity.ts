@@ -79,6 +79,7 @@ export default definePlugin<NodeAffinityArgs>({
     const addedPreferred = args.addedAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
     return {
       name: NAME,
+      nodeLocalKeyBySpec: true,
       nodeLocalKey: (cycle: Cycle) => nodeAffinityKey(cycle.pod),
       preFilter(cycle: Cycle) {
         const spec = cycle.pod.pod.spec;

@@ -14,6 +14,7 @@ export default definePlugin<undefined>({
   description: 'Honours spec.nodeName: the pod fits only the node it names.',
   create: () => ({
     name: NAME,
+    nodeLocalKeyBySpec: true,
     nodeLocalKey: (cycle: Cycle) => cycle.pod.pod.spec.nodeName ?? '',
     preFilter(cycle: Cycle) {
       const wanted = cycle.pod.pod.spec.nodeName;

@@ -30,6 +30,7 @@ export default definePlugin<undefined>({
   description: 'Rejects nodes where a hostPort the pod needs is already taken.',
   create: () => ({
     name: NAME,
+    nodeLocalKeyBySpec: true,
     nodeLocalKey: (cycle: Cycle) => hostPortsKey(cycle.pod),
     preFilter(cycle: Cycle) {
       const wanted = cycle.pod.hostPorts;

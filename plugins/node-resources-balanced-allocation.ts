@@ -88,6 +88,7 @@ export default definePlugin<BalancedAllocationArgs>({
   create(args) {
     return {
       name: NAME,
+      nodeLocalKeyBySpec: true,
       nodeLocalKey: (cycle: Cycle) => requestsKey(cycle.pod),
       preScore(cycle: Cycle) {
         const resources = scoredResources(cycle, args.resources, true);

@@ -495,6 +495,7 @@ export default definePlugin<NodeResourcesFitArgs>({
     }));
     return {
       name: NAME,
+      nodeLocalKeyBySpec: true,
       nodeLocalKey: (cycle: Cycle) => requestsKey(cycle.pod),
       preFilter: (cycle: Cycle) => ({ code: SUCCESS, state: checkedRequests(cycle, ignored, ignoredGroups) }),
       filter: (cycle: Cycle, state: FilterState, node: number): Code => fitCode(cycle.snapshot, state, node),

@@ -19,6 +19,7 @@ export default definePlugin<undefined>({
   description: 'Keeps pods off cordoned nodes unless they tolerate node.kubernetes.io/unschedulable.',
   create: () => ({
     name: NAME,
+    nodeLocalKeyBySpec: true,
     nodeLocalKey: (cycle: Cycle) => tolerationsKey(cycle.pod),
     preFilter(cycle: Cycle) {
       const snap = cycle.snapshot;

@@ -23,9 +23,9 @@
 // then cost O(nodes) array reads, not a walk over every bound pod.
 import { labelKeyErrors } from '../src/api/labels.js';
 import type { Problem } from '../src/api/problem.js';
-import type { LabelSelector, Labels, Pod, TopologySpreadConstraint } from '../src/api/types.js';
-import { type Cycle, definePlugin, MAX_NODE_SCORE } from '../src/framework/plugin.js';
-import { type Code, SKIP, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
+import type { LabelSelector, Labels, OwnerReference, Pod, TopologySpreadConstraint } from '../src/api/types.js';
+import { type Cycle, definePlugin, MAX_NODE_SCORE, SKIPPED } from '../src/framework/plugin.js';
+import { type Code, SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../src/framework/status.js';
 import { ABSENT } from '../src/snapshot/interner.js';
 import {
   CountIndex,
@@ -115,16 +115,24 @@ function constraintSelector(c: TopologySpreadConstraint, podLabels: Labels, snap
   return { matchesNothing: false, requirements: [...added, ...base.requirements] };
 }
 
-function parseGroupVersion(apiVersion: string): { group: string; version: string } | null {
-  const parts = apiVersion.split('/');
-  if (parts.length === 1) return { group: '', version: parts[0] };
-  if (parts.length === 2) return { group: parts[0], version: parts[1] };
-  return null;
-}
-
 function labelsMatch(selector: Labels, labels: Labels): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
   return true;
+}
+
+/** A selector without requirements, shared (frozen): most pods' default selector. */
+const SELECTS_EVERYTHING: CompiledSelector = Object.freeze({
+  matchesNothing: false,
+  requirements: Object.freeze([]) as unknown as CompiledRequirement[],
+});
+
+/** The owner reference that is the pod's controller (a plain loop: shared references are frozen arrays). */
+function controllerOf(pod: Pod): OwnerReference | undefined {
+  // Objects read from files may hold null where the types say a list or nothing.
+  const refs = pod.metadata.ownerReferences;
+  if (!refs) return undefined;
+  for (let i = 0; i < refs.length; i++) if (refs[i].controller === true) return refs[i];
+  return undefined;
 }
 
 /**
@@ -135,31 +143,35 @@ export function defaultSelector(pod: Pod, snap: Snapshot): CompiledSelector {
   const cluster = snap.cluster;
   const namespace = pod.metadata.namespace ?? 'default';
   const podLabels = pod.metadata.labels ?? {};
-  let merged: Labels = {};
+  // Null while no Service selects the pod (most pods): nothing to compile.
+  let merged: Labels | null = null;
   for (const svc of cluster.services ?? []) {
     const sel = svc.spec?.selector;
     if ((svc.metadata.namespace ?? 'default') !== namespace || sel === undefined || sel === null) continue;
-    if (labelsMatch(sel, podLabels)) merged = { ...merged, ...sel };
+    if (labelsMatch(sel, podLabels)) merged = { ...(merged ?? {}), ...sel };
   }
-  let requirements = compileSelector({ matchLabels: merged }, snap.labelKeys, snap.labelValues).requirements;
+  let requirements = merged
+    ? compileSelector({ matchLabels: merged }, snap.labelKeys, snap.labelValues).requirements
+    : [];
 
-  const owner = (pod.metadata.ownerReferences ?? []).find((o) => o.controller === true);
-  const gv = owner ? parseGroupVersion(owner.apiVersion ?? '') : null;
-  if (owner && gv) {
+  const owner = controllerOf(pod);
+  if (owner) {
+    // Group "" version v1 is apiVersion "v1"; group apps version v1 is "apps/v1".
+    const apiVersion = owner.apiVersion ?? '';
     const inNamespace = (o: { metadata: { name: string; namespace?: string } }) =>
       o.metadata.name === owner.name && (o.metadata.namespace ?? 'default') === namespace;
     let controllerSelector: LabelSelector | null | undefined;
-    if (gv.group === '' && gv.version === 'v1' && owner.kind === 'ReplicationController') {
+    if (apiVersion === 'v1' && owner.kind === 'ReplicationController') {
       const rc = (cluster.replicationControllers ?? []).find(inNamespace);
       if (rc) {
         // The API server defaults an empty selector to the template's labels.
         const rcSel = rc.spec.selector && Object.keys(rc.spec.selector).length > 0 ? rc.spec.selector : undefined;
-        merged = { ...merged, ...(rcSel ?? rc.spec.template?.metadata?.labels ?? {}) };
+        merged = { ...(merged ?? {}), ...(rcSel ?? rc.spec.template?.metadata?.labels ?? {}) };
         requirements = compileSelector({ matchLabels: merged }, snap.labelKeys, snap.labelValues).requirements;
       }
-    } else if (gv.group === 'apps' && gv.version === 'v1' && owner.kind === 'ReplicaSet') {
+    } else if (apiVersion === 'apps/v1' && owner.kind === 'ReplicaSet') {
       controllerSelector = (cluster.replicaSets ?? []).find(inNamespace)?.spec.selector;
-    } else if (gv.group === 'apps' && gv.version === 'v1' && owner.kind === 'StatefulSet') {
+    } else if (apiVersion === 'apps/v1' && owner.kind === 'StatefulSet') {
       controllerSelector = (cluster.statefulSets ?? []).find(inNamespace)?.spec.selector;
     }
     if (controllerSelector) {
@@ -167,7 +179,7 @@ export function defaultSelector(pod: Pod, snap: Snapshot): CompiledSelector {
       if (!other.matchesNothing) requirements = [...requirements, ...other.requirements];
     }
   }
-  return { matchesNothing: false, requirements };
+  return requirements.length === 0 ? SELECTS_EVERYTHING : { matchesNothing: false, requirements };
 }
 
 // ---- constraints ----------------------------------------------------------------------------
@@ -190,24 +202,28 @@ function compileConstraint(c: TopologySpreadConstraint, selector: CompiledSelect
  * The pod's constraints with `action`, or, when the pod has none at all, the default constraints
  * with `action` and the selector deduced from its Services and controller (none if that is empty).
  */
+const NO_CONSTRAINTS: Constraint[] = Object.freeze([]) as unknown as Constraint[];
+
 export function podConstraints(
   pod: Pod,
   action: Action,
   defaults: readonly TopologySpreadConstraint[],
   snap: Snapshot,
 ): Constraint[] {
-  const own = pod.spec.topologySpreadConstraints ?? [];
-  const labels = pod.metadata.labels ?? {};
-  if (own.length > 0) {
+  const own = pod.spec.topologySpreadConstraints;
+  if (own && own.length > 0) {
+    const labels = pod.metadata.labels ?? {};
     return own
       .filter((c) => c.whenUnsatisfiable === action)
       .map((c) => compileConstraint(c, constraintSelector(c, labels, snap), snap));
   }
-  const wanted = defaults.filter((c) => c.whenUnsatisfiable === action);
-  if (wanted.length === 0) return [];
+  // Most pods have no constraints of their own and no default selector: nothing allocated for them.
+  let anyWanted = false;
+  for (let i = 0; i < defaults.length; i++) if (defaults[i].whenUnsatisfiable === action) anyWanted = true;
+  if (!anyWanted) return NO_CONSTRAINTS;
   const selector = defaultSelector(pod, snap);
-  if (selectorCountsNothing(selector)) return [];
-  return wanted.map((c) => compileConstraint(c, selector, snap));
+  if (selectorCountsNothing(selector)) return NO_CONSTRAINTS;
+  return defaults.filter((c) => c.whenUnsatisfiable === action).map((c) => compileConstraint(c, selector, snap));
 }
 
 // ---- counts ---------------------------------------------------------------------------------
@@ -678,7 +694,7 @@ export default definePlugin<PodTopologySpreadArgs>({
       name: NAME,
       preFilter(cycle: Cycle) {
         const constraints = podConstraints(cycle.pod.pod, 'DoNotSchedule', defaults, cycle.snapshot);
-        if (constraints.length === 0) return { code: SKIP };
+        if (constraints.length === 0) return SKIPPED;
         return { code: SUCCESS, state: preFilterState(cycle, constraints) };
       },
       filter: (_cycle: Cycle, state: FilterState, node: number): Code => filterNode(state, node),
@@ -691,9 +707,9 @@ export default definePlugin<PodTopologySpreadArgs>({
 
       preScore(cycle: Cycle, feasible: Int32Array) {
         const snap = cycle.snapshot;
-        if (snap.nodeCount === 0) return { code: SKIP };
+        if (snap.nodeCount === 0) return SKIPPED;
         const constraints = podConstraints(cycle.pod.pod, 'ScheduleAnyway', defaults, snap);
-        if (constraints.length === 0) return { code: SKIP };
+        if (constraints.length === 0) return SKIPPED;
         const requireAll = (cycle.pod.pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || !systemDefaulted;
         return { code: SUCCESS, state: preScoreState(cycle, feasible, constraints, requireAll) };
       },

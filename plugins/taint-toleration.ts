@@ -33,6 +33,7 @@ export default definePlugin<undefined>({
     'Keeps pods off nodes whose NoSchedule/NoExecute taints they do not tolerate; prefers fewer PreferNoSchedule taints.',
   create: () => ({
     name: NAME,
+    nodeLocalKeyBySpec: true,
     nodeLocalKey: (cycle: Cycle) => tolerationsKey(cycle.pod),
     preFilter: (cycle: Cycle) => ({
       code: SUCCESS,

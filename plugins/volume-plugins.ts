@@ -2,8 +2,8 @@
 // VolumeZone). berth does not model PersistentVolumes yet: these pass every node, VolumeBinding
 // skips scoring, and the engine notes on each pod with PVC volumes that volumes were not checked.
 import type { Pod } from '../src/api/types.js';
-import { definePlugin, type PluginDefinition } from '../src/framework/plugin.js';
-import { SKIP, SUCCESS } from '../src/framework/status.js';
+import { definePlugin, type PluginDefinition, SKIPPED } from '../src/framework/plugin.js';
+import { SUCCESS } from '../src/framework/status.js';
 
 export const VOLUMES_NOT_MODELLED = 'volume plugins are not modelled yet: PVC volumes were not checked';
 
@@ -17,9 +17,9 @@ function passThrough(name: string, description: string, scores: boolean): Plugin
     description,
     create: () => ({
       name,
-      preFilter: () => ({ code: SKIP }),
+      preFilter: () => SKIPPED,
       filter: () => SUCCESS,
-      ...(scores ? { preScore: () => ({ code: SKIP }), score: () => 0 } : {}),
+      ...(scores ? { preScore: () => SKIPPED, score: () => 0 } : {}),
     }),
   });
 }

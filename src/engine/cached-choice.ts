@@ -9,43 +9,40 @@
 //    to the k-th tie in walk order: O(log nodes) instead of passes over every node.
 // When a normalising plugin has raw scores other than 0, a few loops over the cache do the same.
 // The decision equals the full cycle's, including the generator's state afterwards. Anything else
-// returns null before touching the generator, and the caller runs the full cycle.
+// returns -1 before touching the generator, and the caller runs the full cycle.
 //
-// PreScore runs before the feasible nodes are known, with an empty list: node-local plugins' scores
-// depend on the node alone, and the other plugins must answer SKIP for this path to apply (when one
-// does not, the full cycle runs PreScore again with the real list).
+// The caller (Scheduler.scheduleOne) runs PreFilter and PreScore, the node-local plugins' once per
+// pod shape (src/engine/pod-shapes.ts); PreScore runs before the feasible nodes are known, with an
+// empty list: node-local plugins' scores depend on the node alone, and the other plugins must answer
+// SKIP for this path to apply.
 import type { Cycle, Plugin } from '../framework/plugin.js';
 import { MAX_NODE_SCORE } from '../framework/plugin.js';
-import type { Profile } from '../framework/profile.js';
-import { SKIP, SUCCESS } from '../framework/status.js';
+import { SUCCESS } from '../framework/status.js';
 import { ChoiceTree } from './choice-tree.js';
 import type { CacheEntry } from './node-local-cache.js';
-import type { NodeLocalResults } from './node-local-results.js';
-import type { PodResult } from './result.js';
+import type { Scoring } from './pod-shapes.js';
 import type { Rng } from './rng.js';
 import type { TieBreak } from './scheduler.js';
 
 export interface CachedChoiceInput {
   cycle: Cycle;
-  profile: Profile;
   entry: CacheEntry;
   /** The node-local filters that run for the pod, and their PreFilter states. */
   filters: readonly Plugin[];
   filterStates: readonly unknown[];
-  /** Per profile.score entry: its slot in the cache entry, or -1. */
-  scoreSlot: readonly number[];
+  /** The plugins that score the pod (all node-local). */
+  scoring: Scoring;
   /** Where the walk over the nodes starts. */
   start: number;
   rng: Rng;
   tieBreak: TieBreak;
-  /** Node-local plugins' PreScore results by key, when the caller keeps them. */
-  results: NodeLocalResults | null;
 }
 
 /** Reusable per-scheduler buffers and the trees of the cache entries. */
 export class ChoiceScratch {
-  /** A one-node list for evaluating a single node. */
+  /** A one-node list and its score, for normalising a single node's score. */
   readonly one = new Int32Array(1);
+  readonly oneScore = new Float64Array(1);
   /** Nodes to re-evaluate, the ones still passing, and per list position codes, scores and sums. */
   stale = new Int32Array(0);
   alive = new Int32Array(0);
@@ -56,17 +53,9 @@ export class ChoiceScratch {
   scores = new Float64Array(0);
   totals = new Float64Array(0);
   private readonly trees = new WeakMap<CacheEntry, ChoiceTree>();
-  /** PreScore states and skips of the current pod, by position in the PreScore plan. */
-  readonly preScoreStates: unknown[] = [];
-  readonly preScoreSkipped: boolean[] = [];
-  /** The current pod's Scoring; its entries are reused, one per profile.score position. */
-  readonly scoring: Scoring = { summed: [], normalised: [] };
-  private readonly entries: ScoringEntry[] = [];
-
-  scoringEntry(j: number): ScoringEntry {
-    while (this.entries.length <= j) this.entries.push({ plugin: undefined!, weight: 0, state: undefined, slot: -1 });
-    return this.entries[j];
-  }
+  /** The last choice's feasible count and top total. */
+  found = 0;
+  maxTotal = 0;
   /** Per node: the catch-up stamp that last evaluated it. */
   seen = new Uint32Array(0);
   private stamp = 0;
@@ -91,55 +80,43 @@ export class ChoiceScratch {
     this.sums = new Float64Array(n);
   }
 
-  tree(entry: CacheEntry, n: number): ChoiceTree {
+  /** The tree of a cache entry (kept with it, so the cache's bound drops both). */
+  tree(entry: CacheEntry, n: number, columns: number): ChoiceTree {
     let t = this.trees.get(entry);
-    if (!t || t.nodeCount !== n) {
-      t = new ChoiceTree(n, entry.raw.length);
+    if (!t || t.nodeCount !== n || t.columns !== columns) {
+      t = new ChoiceTree(n, columns);
       this.trees.set(entry, t);
     }
     return t;
   }
 }
 
-const NO_NODES = new Int32Array(0);
-
-/** A plugin that scores this pod: its weight, PreScore state and cache slot. */
-interface ScoringEntry {
-  plugin: Plugin;
-  weight: number;
-  state: unknown;
-  slot: number;
-}
-
-/** The plugins that score this pod, split by whether they normalise. */
-interface Scoring {
-  /** Plugins summed into the cached partial total, in profile order. */
-  summed: ScoringEntry[];
-  /** Normalising plugins, in profile order. */
-  normalised: ScoringEntry[];
-}
-
-/** The chosen node's result, or null when the cycle needs the full path. */
-export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): PodResult | null {
+/**
+ * The chosen node, or -1 when the cycle needs the full path; sets `scratch.found` and
+ * `scratch.maxTotal` to the feasible count and the top total.
+ */
+export function chooseCached(input: CachedChoiceInput, scratch: ChoiceScratch): number {
   const snap = input.cycle.snapshot;
   const n = snap.nodeCount;
-  if (n < 2) return null;
+  if (n < 2) return -1;
   scratch.fit(n);
-  const scoring = preScore(input, scratch);
-  if (!scoring) return null;
-
-  const tree = scratch.tree(input.entry, n);
+  const scoring = input.scoring;
+  const tree = scratch.tree(input.entry, n, scoring.normalised.length);
   catchUp(input, scoring, tree, scratch);
   // No feasible node (its message needs every rejection) or one (chosen without scoring): full path.
-  if (tree.passCount < 2) return null;
+  if (tree.passCount < 2) return -1;
 
   let constant = 0;
-  for (const { plugin, weight, state, slot } of scoring.normalised) {
-    if (tree.nonZero[slot] > 0) return walkChoice(input, scoring, scratch, tree.passCount);
-    scratch.scores[0] = 0;
-    scratch.one[0] = tree.kthTie(1);
-    plugin.normalizeScore!(input.cycle, state, scratch.one, scratch.scores.subarray(0, 1));
-    constant += checked(plugin, scratch.scores[0]) * weight;
+  for (const e of scoring.normalised) {
+    if (tree.nonZero[e.column] > 0) return walkChoice(input, scoring, tree, scratch);
+    if (Number.isNaN(e.allZero)) {
+      // The same for every node and, the state being the shape's, for every pod of the shape.
+      scratch.oneScore[0] = 0;
+      scratch.one[0] = tree.kthTie(1);
+      e.plugin.normalizeScore!(input.cycle, e.state, scratch.one, scratch.oneScore);
+      e.allZero = checked(e.plugin, scratch.oneScore[0]);
+    }
+    constant += e.allZero * e.weight;
   }
 
   // Ties in walk order: nodes start..n-1, then 0..start-1.
@@ -152,65 +129,9 @@ export function cachedChoice(input: CachedChoiceInput, scratch: ChoiceScratch): 
     const fromStart = ties - before;
     chosen = pick <= fromStart ? tree.kthTie(before + pick) : tree.kthTie(pick - fromStart);
   }
-  return chosenResult(input, chosen, tree.passCount, tree.max + constant);
-}
-
-/** The PreScore plugins in the order they run, and per score plugin its position there (or -1). */
-interface PreScorePlan {
-  run: Plugin[];
-  runOfScore: number[];
-}
-
-const plans = new WeakMap<Profile, PreScorePlan>();
-
-/** profile.preScore in order, then score plugins with a PreScore outside that list (each once). */
-function preScorePlan(profile: Profile): PreScorePlan {
-  let plan = plans.get(profile);
-  if (!plan) {
-    const run = [...profile.preScore];
-    for (const { plugin } of profile.score) if (plugin.preScore && !run.includes(plugin)) run.push(plugin);
-    plan = { run, runOfScore: profile.score.map(({ plugin }) => (plugin.preScore ? run.lastIndexOf(plugin) : -1)) };
-    plans.set(profile, plan);
-  }
-  return plan;
-}
-
-/**
- * Runs PreScore; null when a plugin outside the cache scores this pod. The Scoring returned is the
- * scratch's, rebuilt for every pod (it is read only while choosing).
- */
-function preScore(input: CachedChoiceInput, scratch: ChoiceScratch): Scoring | null {
-  const { cycle, profile } = input;
-  const plan = preScorePlan(profile);
-  const states = scratch.preScoreStates;
-  const skipped = scratch.preScoreSkipped;
-  states.length = plan.run.length;
-  skipped.length = plan.run.length;
-  for (let i = 0; i < plan.run.length; i++) {
-    const plugin = plan.run[i];
-    const r = input.results ? input.results.preScore(plugin, cycle) : plugin.preScore!(cycle, NO_NODES);
-    skipped[i] = r.code === SKIP;
-    states[i] = skipped[i] ? undefined : r.state;
-  }
-  const scorePlugins = profile.score;
-  const scoring = scratch.scoring;
-  scoring.summed.length = 0;
-  scoring.normalised.length = 0;
-  for (let j = 0; j < scorePlugins.length; j++) {
-    const { plugin, weight } = scorePlugins[j];
-    const at = plan.runOfScore[j];
-    if (at >= 0 && skipped[at]) continue;
-    const slot = input.scoreSlot[j];
-    if (slot < 0) return null;
-    const e = scratch.scoringEntry(j);
-    e.plugin = plugin;
-    e.weight = weight;
-    e.state = at >= 0 ? states[at] : undefined;
-    e.slot = slot;
-    if (plugin.normalizeScore) scoring.normalised.push(e);
-    else scoring.summed.push(e);
-  }
-  return scoring;
+  scratch.found = tree.passCount;
+  scratch.maxTotal = tree.max + constant;
+  return chosen;
 }
 
 /** Brings the tree up to the snapshot: the nodes changed since it last looked, or every node. */
@@ -238,8 +159,8 @@ function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, s
 
 /**
  * Re-evaluates the nodes `scratch.stale[0..count)` through the cached filters and scores, into the
- * cache entry and the tree. Each plugin sees the whole list at once (node-local plugins answer per
- * node, so the outcome is the same as node by node); a node's sum adds its plugins in profile order.
+ * tree. Each plugin sees the whole list at once (node-local plugins answer per node, so the outcome
+ * is the same as node by node); a node's sum adds its plugins in profile order.
  */
 function refreshNodes(
   input: CachedChoiceInput,
@@ -249,19 +170,13 @@ function refreshNodes(
   count: number,
   all: boolean,
 ): void {
-  const { cycle, entry } = input;
-  const generation = cycle.snapshot.nodeGeneration;
+  const { cycle } = input;
   const stale = scratch.stale;
   const alive = scratch.alive;
   const codes = scratch.codes;
   const fresh = scratch.fresh;
   const sums = scratch.sums;
-  for (let i = 0; i < count; i++) {
-    const node = stale[i];
-    alive[i] = node;
-    entry.pass[node] = 0;
-    entry.filterStamp[node] = generation[node] + 1;
-  }
+  for (let i = 0; i < count; i++) alive[i] = stale[i];
   let survivors = count;
   for (let c = 0; c < input.filters.length && survivors > 0; c++) {
     const plugin = input.filters[c];
@@ -273,31 +188,24 @@ function refreshNodes(
     survivors = kept;
   }
   sums.fill(0, 0, survivors);
-  for (let i = 0; i < survivors; i++) entry.pass[alive[i]] = 1;
   for (const { plugin, weight, state } of scoring.summed) {
     rawScores(cycle, plugin, state, alive, survivors, fresh);
     for (let i = 0; i < survivors; i++) sums[i] += checked(plugin, fresh[i]) * weight;
   }
-  for (let i = 0; i < survivors; i++) {
-    const node = alive[i];
-    entry.partial[node] = sums[i];
-    entry.partialStamp[node] = generation[node] + 1;
-  }
-  for (const { plugin, state, slot } of scoring.normalised) {
-    for (let i = 0; i < count; i++) tree.setNonZero(slot, stale[i], false);
+  for (const { plugin, state, column } of scoring.normalised) {
     rawScores(cycle, plugin, state, alive, survivors, fresh);
-    const raw = entry.raw[slot];
-    const stamps = entry.scoreStamp[slot];
-    for (let i = 0; i < survivors; i++) {
-      const node = alive[i];
-      raw[node] = fresh[i];
-      stamps[node] = generation[node] + 1;
-      tree.setNonZero(slot, node, fresh[i] !== 0);
+    for (let i = 0; i < survivors; i++) tree.setRaw(column, alive[i], fresh[i]);
+  }
+  // The survivors are in stale's order: the others were rejected. A full refresh rebuilds the tree once.
+  const pull = !all;
+  for (let i = 0, j = 0; i < count; i++) {
+    const node = stale[i];
+    if (j < survivors && alive[j] === node) tree.set(node, true, sums[j++], pull);
+    else {
+      tree.clearRaws(node);
+      tree.set(node, false, 0, pull);
     }
   }
-  // Rejected nodes first, then the survivors with their sums; a full refresh rebuilds the tree once.
-  for (let i = 0; i < count; i++) if (!entry.pass[stale[i]]) tree.set(stale[i], false, 0, !all);
-  for (let i = 0; i < survivors; i++) tree.set(alive[i], true, sums[i], !all);
   if (all) tree.rebuild();
 }
 
@@ -305,24 +213,23 @@ function refreshNodes(
  * The choice with normalisation over the feasible nodes: totals in walk order from the cache (which
  * the tree's catch-up has just made current), normalised, and the top chosen as the full cycle does.
  */
-function walkChoice(input: CachedChoiceInput, scoring: Scoring, scratch: ChoiceScratch, found: number): PodResult {
-  const { cycle, entry } = input;
+function walkChoice(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, scratch: ChoiceScratch): number {
+  const { cycle } = input;
   const n = cycle.snapshot.nodeCount;
+  const found = tree.passCount;
   const feasible = scratch.feasible.subarray(0, found);
   const totals = scratch.totals;
-  const pass = entry.pass;
-  const partial = entry.partial;
   let k = 0;
   for (let node = input.start, i = 0; i < n; i++, node = node + 1 === n ? 0 : node + 1) {
-    if (pass[node]) {
+    const value = tree.leaf(node);
+    if (value !== Number.NEGATIVE_INFINITY) {
       feasible[k] = node;
-      totals[k++] = partial[node];
+      totals[k++] = value;
     }
   }
   const scores = scratch.scores.subarray(0, found);
-  for (const { plugin, weight, state, slot } of scoring.normalised) {
-    const raw = entry.raw[slot];
-    for (let i = 0; i < found; i++) scores[i] = raw[feasible[i]];
+  for (const { plugin, weight, state, column } of scoring.normalised) {
+    for (let i = 0; i < found; i++) scores[i] = tree.raw(column, feasible[i]);
     plugin.normalizeScore!(cycle, state, feasible, scores);
     for (let i = 0; i < found; i++) totals[i] += checked(plugin, scores[i]) * weight;
   }
@@ -347,22 +254,9 @@ function walkChoice(input: CachedChoiceInput, scoring: Scoring, scratch: ChoiceS
       }
     }
   }
-  return chosenResult(input, chosen, found, max);
-}
-
-function chosenResult(input: CachedChoiceInput, chosen: number, found: number, maxTotal: number): PodResult {
-  const chosenNode = input.cycle.snapshot.nodeNames[chosen];
-  return {
-    pod: input.cycle.pod.key,
-    preFilter: { code: 'Success' },
-    feasibleNodes: [],
-    feasibleCount: found,
-    filterFailures: {},
-    bestNodes: [chosenNode],
-    chosenNode,
-    chosenIndex: chosen,
-    maxTotal,
-  };
+  scratch.found = found;
+  scratch.maxTotal = max;
+  return chosen;
 }
 
 function rawScores(

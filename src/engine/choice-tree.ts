@@ -3,36 +3,59 @@
 // holds the top value below it and how many leaves share it. Kept current from the snapshot's node
 // change log, it answers "how many nodes share the top total" and "which is the k-th of them in node
 // order" in O(log nodes), so choosing a node costs no pass over the cluster.
+//
+// Layout, for the catch-up's walks from a leaf to the root, which are bound by cache misses: four
+// children per inner node, each level an array of (top, count) pairs padded to a multiple of four,
+// so a node's children are one 64-byte run and a walk touches half the levels of a binary tree in
+// less than half its memory. The tree also keeps, per node, the raw scores of the plugins that
+// normalise (by column), for the rare choice that needs them: the short cycle reads nothing else,
+// and writes nothing of the cache entry's own arrays (the full cycle keeps those current by stamps).
+
+const NONE = Number.NEGATIVE_INFINITY;
 
 export class ChoiceTree {
-  /** Leaves: a power of two at least the node count. */
-  readonly size: number;
-  private readonly top: Float64Array;
-  private readonly count: Int32Array;
-  private readonly leafPass: Uint8Array;
-  /** Per score slot, per node: 1 when the node passes and its raw score is not 0. */
-  private readonly leafNonZero: Uint8Array[];
+  /** Per level (0: the leaves, last: the root), where its (top, count) pairs start in `t`. */
+  private readonly base: Int32Array;
+  private readonly levels: number;
+  private readonly t: Float64Array;
+  /** Per node, its raw score in each column (valid while it passes). */
+  private readonly raws: Float64Array;
+  /** Per node, a bit per column: 1 when the node passes and its raw score there is not 0. */
+  private readonly flags: Uint8Array;
+  private readonly flagBytes: number;
   /** Nodes that pass every cached filter. */
   passCount = 0;
-  /** Per score slot: passing nodes whose raw score is not 0. */
+  /** Per column: passing nodes whose raw score is not 0. */
   readonly nonZero: Int32Array;
   /** Position in the snapshot's NodeChangeLog up to which the leaves are current (−1: never built). */
   position = -1;
 
   constructor(
     readonly nodeCount: number,
-    slots: number,
+    readonly columns: number,
   ) {
-    let size = 1;
-    while (size < nodeCount) size *= 2;
-    this.size = size;
-    this.top = new Float64Array(2 * size).fill(Number.NEGATIVE_INFINITY);
-    this.count = new Int32Array(2 * size);
-    for (let i = size; i < 2 * size; i++) this.count[i] = 1;
-    for (let i = size - 1; i >= 1; i--) this.pull(i);
-    this.leafPass = new Uint8Array(nodeCount);
-    this.leafNonZero = Array.from({ length: slots }, () => new Uint8Array(nodeCount));
-    this.nonZero = new Int32Array(slots);
+    const bases: number[] = [];
+    let pairs = 0;
+    let len = Math.max(nodeCount, 1);
+    for (;;) {
+      bases.push(2 * pairs);
+      const padded = len === 1 ? 1 : (len + 3) & ~3;
+      pairs += padded;
+      if (len === 1) break;
+      len = padded >> 2;
+    }
+    this.base = Int32Array.from(bases);
+    this.levels = bases.length;
+    // Every leaf and padding pair starts rejected; padding counts for nothing.
+    const t = new Float64Array(2 * pairs).fill(NONE);
+    for (let i = 1; i < t.length; i += 2) t[i] = 0;
+    for (let node = 0; node < nodeCount; node++) t[2 * node + 1] = 1;
+    this.t = t;
+    this.rebuild();
+    this.raws = new Float64Array(nodeCount * columns);
+    this.flagBytes = (columns + 7) >> 3;
+    this.flags = new Uint8Array(nodeCount * this.flagBytes);
+    this.nonZero = new Int32Array(columns);
   }
 
   /**
@@ -40,97 +63,133 @@ export class ChoiceTree {
    * until rebuild() (for setting many leaves at once).
    */
   set(node: number, pass: boolean, value: number, pull = true): void {
-    const was = this.leafPass[node];
-    const now = pass ? 1 : 0;
-    this.passCount += now - was;
-    this.leafPass[node] = now;
-    let i = node + this.size;
-    this.top[i] = pass ? value : Number.NEGATIVE_INFINITY;
+    const t = this.t;
+    const was = t[2 * node];
+    const now = pass ? value : NONE;
+    // An unchanged leaf leaves every node above it unchanged.
+    if (was === now) return;
+    if (was === NONE) this.passCount++;
+    else if (now === NONE) this.passCount--;
+    t[2 * node] = now;
     if (!pull) return;
     // An inner node that comes out unchanged leaves every node above it unchanged too.
-    for (i >>= 1; i >= 1; i >>= 1) {
-      const top = this.top[i];
-      const count = this.count[i];
-      this.pull(i);
-      if (this.top[i] === top && this.count[i] === count) break;
+    const base = this.base;
+    let k = node;
+    for (let level = 1; level < this.levels; level++) {
+      k >>= 2;
+      if (!this.pull(base[level - 1] + 8 * k, base[level] + 2 * k)) break;
     }
+  }
+
+  /**
+   * Recomputes the pair at `at` from the four child pairs starting at `from`; false when it comes
+   * out unchanged.
+   */
+  private pull(from: number, at: number): boolean {
+    const t = this.t;
+    let top = t[from];
+    let count = t[from + 1];
+    for (let c = from + 2; c < from + 8; c += 2) {
+      const v = t[c];
+      if (v > top) {
+        top = v;
+        count = t[c + 1];
+      } else if (v === top) count += t[c + 1];
+    }
+    if (t[at] === top && t[at + 1] === count) return false;
+    t[at] = top;
+    t[at + 1] = count;
+    return true;
   }
 
   /** Recomputes every inner node from the leaves. */
   rebuild(): void {
-    for (let i = this.size - 1; i >= 1; i--) this.pull(i);
+    const base = this.base;
+    for (let level = 1; level < this.levels; level++) {
+      // The level below holds a multiple of four pairs: a quarter as many have children.
+      const parents = (base[level] - base[level - 1]) >> 3;
+      for (let k = 0; k < parents; k++) this.pull(base[level - 1] + 8 * k, base[level] + 2 * k);
+    }
   }
 
-  /** Records whether a node's raw score in `slot` counts as not 0 (only passing nodes count). */
-  setNonZero(slot: number, node: number, nonZero: boolean): void {
-    const flags = this.leafNonZero[slot];
-    const now = nonZero ? 1 : 0;
-    this.nonZero[slot] += now - flags[node];
-    flags[node] = now;
+  /** A passing node's raw score in `column`. */
+  setRaw(column: number, node: number, raw: number): void {
+    this.raws[node * this.columns + column] = raw;
+    this.flag(column, node, raw !== 0);
+  }
+
+  /** A node that does not pass: none of its raw scores counts. */
+  clearRaws(node: number): void {
+    for (let c = 0; c < this.columns; c++) this.flag(c, node, false);
+  }
+
+  raw(column: number, node: number): number {
+    return this.raws[node * this.columns + column];
+  }
+
+  /** The node's leaf: its value, or −∞ when it does not pass. */
+  leaf(node: number): number {
+    return this.t[2 * node];
+  }
+
+  private flag(column: number, node: number, nonZero: boolean): void {
+    const at = node * this.flagBytes + (column >> 3);
+    const bit = 1 << (column & 7);
+    const flags = this.flags;
+    const was = (flags[at] & bit) !== 0;
+    if (was === nonZero) return;
+    if (nonZero) {
+      flags[at] |= bit;
+      this.nonZero[column]++;
+    } else {
+      flags[at] &= ~bit;
+      this.nonZero[column]--;
+    }
   }
 
   get max(): number {
-    return this.top[1];
+    return this.t[this.base[this.levels - 1]];
   }
 
   /** How many nodes hold the top value. */
   get ties(): number {
-    return this.count[1];
+    return this.t[this.base[this.levels - 1] + 1];
   }
 
   /** How many nodes below index `pos` hold the top value. */
   tiesBefore(pos: number): number {
     if (pos <= 0) return 0;
-    if (pos >= this.size) return this.count[1];
-    const m = this.top[1];
+    if (pos >= this.nodeCount) return this.ties;
+    const t = this.t;
+    const m = this.max;
     let c = 0;
-    let i = 1;
-    let lo = 0;
-    let hi = this.size;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      const left = 2 * i;
-      if (pos <= mid) {
-        i = left;
-        hi = mid;
-      } else {
-        if (this.top[left] === m) c += this.count[left];
-        i = left + 1;
-        lo = mid;
-      }
-      if (pos === hi) return this.top[i] === m ? c + this.count[i] : c;
+    // At each level, the siblings before pos's ancestor, under the ancestor one level up.
+    for (let level = this.levels - 2; level >= 0; level--) {
+      const shift = 2 * level;
+      const here = pos >> shift;
+      const base = this.base[level];
+      for (let k = here & ~3; k < here; k++) if (t[base + 2 * k] === m) c += t[base + 2 * k + 1];
     }
     return c;
   }
 
   /** The node of the k-th (1-based) top-valued leaf in node order. */
   kthTie(k: number): number {
-    const m = this.top[1];
-    let i = 1;
-    while (i < this.size) {
-      const left = 2 * i;
-      const c = this.top[left] === m ? this.count[left] : 0;
-      if (k <= c) i = left;
-      else {
-        k -= c;
-        i = left + 1;
+    const t = this.t;
+    const m = this.max;
+    let j = 0;
+    for (let level = this.levels - 2; level >= 0; level--) {
+      const base = this.base[level];
+      let child = 4 * j;
+      for (; child < 4 * j + 3; child++) {
+        const at = base + 2 * child;
+        if (t[at] !== m) continue;
+        const count = t[at + 1];
+        if (k <= count) break;
+        k -= count;
       }
+      j = child;
     }
-    return i - this.size;
-  }
-
-  private pull(i: number): void {
-    const a = this.top[2 * i];
-    const b = this.top[2 * i + 1];
-    if (a > b) {
-      this.top[i] = a;
-      this.count[i] = this.count[2 * i];
-    } else if (b > a) {
-      this.top[i] = b;
-      this.count[i] = this.count[2 * i + 1];
-    } else {
-      this.top[i] = a;
-      this.count[i] = this.count[2 * i] + this.count[2 * i + 1];
-    }
+    return j;
   }
 }

@@ -14,6 +14,8 @@ export interface CacheEntry {
   /** Per node: stamp and Σ weight × score of the cached plugins that need no normalisation. */
   partialStamp: Uint32Array;
   partial: Float64Array;
+  /** The cache's clock when the entry was last handed out: the least recently used go first. */
+  used: number;
 }
 
 /** Bytes of cache entries kept before the least recently used ones are dropped. */
@@ -23,6 +25,12 @@ export class NodeLocalCache {
   private readonly entries = new Map<string, CacheEntry>();
   private bytes = 0;
   private nodeCount = -1;
+  private clock = 0;
+  /**
+   * Bumped whenever entries are dropped: an entry handed out while the epoch was what it is now is
+   * still the cache's own (callers that hold one use touch() instead of looking its key up again).
+   */
+  epoch = 0;
 
   constructor(private readonly snapshot: Snapshot) {}
 
@@ -34,11 +42,11 @@ export class NodeLocalCache {
       this.entries.clear();
       this.bytes = 0;
       this.nodeCount = n;
+      this.epoch++;
     }
     let e = this.entries.get(key);
     if (e) {
-      this.entries.delete(key);
-      this.entries.set(key, e);
+      e.used = ++this.clock;
       return e;
     }
     e = {
@@ -48,14 +56,31 @@ export class NodeLocalCache {
       raw: Array.from({ length: scorePlugins }, () => new Float64Array(n)),
       partialStamp: new Uint32Array(n),
       partial: new Float64Array(n),
+      used: ++this.clock,
     };
     this.bytes += n * (17 + 12 * scorePlugins);
     this.entries.set(key, e);
-    for (const [k, old] of this.entries) {
-      if (this.bytes <= MAX_BYTES || old === e) break;
-      this.entries.delete(k);
-      this.bytes -= n * (17 + 12 * old.raw.length);
-    }
+    while (this.bytes > MAX_BYTES && this.entries.size > 1) this.dropLeastRecent();
     return e;
+  }
+
+  /** Marks an entry handed out in the current epoch as used now. */
+  touch(e: CacheEntry): void {
+    e.used = ++this.clock;
+  }
+
+  private dropLeastRecent(): void {
+    let oldest: string | undefined;
+    let used = Number.POSITIVE_INFINITY;
+    for (const [k, e] of this.entries) {
+      if (e.used < used) {
+        used = e.used;
+        oldest = k;
+      }
+    }
+    const e = this.entries.get(oldest!)!;
+    this.entries.delete(oldest!);
+    this.bytes -= this.nodeCount * (17 + 12 * e.raw.length);
+    this.epoch++;
   }
 }

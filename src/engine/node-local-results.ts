@@ -1,20 +1,18 @@
-// PreFilter and PreScore results of node-local plugins (Plugin.nodeLocalKey), reused across pods
-// with the same key: the contract says such pods get the same outcome, and the node-local cache
+// PreFilter results of node-local plugins (Plugin.nodeLocalKey), reused across pods with the same
+// key: the contract says such pods get the same outcome, and the node-local cache
 // already evaluates nodes for one pod with another's states. Kept per Scheduler (so per snapshot:
 // interned ids in a state stay valid) and forgotten when the node set changes (as the node-local
-// cache is: ImageLocality counts nodes with each image), and only for the replay's short cycle
-// (choiceOnly), where thousands of pods share a handful of shapes.
-import type { Cycle, Plugin, PreFilterResult, PreScoreResult } from '../framework/plugin.js';
+// cache is: ImageLocality counts nodes with each image), and only for the replay's full cycles
+// (choiceOnly), where thousands of pods share a handful of shapes; its short cycle keeps such
+// results per pod shape (src/engine/pod-shapes.ts).
+import type { Cycle, Plugin, PreFilterResult } from '../framework/plugin.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 
 /** Keys remembered per plugin before its table starts over. */
 const MAX_KEYS = 4096;
 
-const NO_NODES = new Int32Array(0);
-
 export class NodeLocalResults {
   private readonly preFilters = new Map<Plugin, Map<string, PreFilterResult<unknown>>>();
-  private readonly preScores = new Map<Plugin, Map<string, PreScoreResult<unknown>>>();
   private nodeCount = -1;
 
   constructor(private readonly snapshot: Snapshot) {}
@@ -23,7 +21,6 @@ export class NodeLocalResults {
   private current(): void {
     if (this.snapshot.nodeCount === this.nodeCount) return;
     this.preFilters.clear();
-    this.preScores.clear();
     this.nodeCount = this.snapshot.nodeCount;
   }
 
@@ -32,13 +29,6 @@ export class NodeLocalResults {
     if (!plugin.nodeLocalKey) return plugin.preFilter!(cycle);
     this.current();
     return remembered(this.preFilters, plugin, plugin.nodeLocalKey(cycle), () => plugin.preFilter!(cycle));
-  }
-
-  /** The plugin's PreScore run before the feasible nodes are known (an empty list), remembered likewise. */
-  preScore(plugin: Plugin, cycle: Cycle): PreScoreResult<unknown> {
-    if (!plugin.nodeLocalKey) return plugin.preScore!(cycle, NO_NODES);
-    this.current();
-    return remembered(this.preScores, plugin, plugin.nodeLocalKey(cycle), () => plugin.preScore!(cycle, NO_NODES));
   }
 }
 

@@ -9,11 +9,12 @@ import type { Profile } from '../framework/profile.js';
 import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { ChoiceScratch, cachedChoice } from './cached-choice.js';
+import { ChoiceScratch, chooseCached } from './cached-choice.js';
 import { CompositeKeys } from './composite-keys.js';
 import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
 import { NodeLocalResults } from './node-local-results.js';
+import { PodShapes } from './pod-shapes.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
 import { Rng } from './rng.js';
 
@@ -29,7 +30,10 @@ export interface SchedulerOptions {
    * count failures (the GPU sweep) turn it off: no second walk, no reasons, no lastRejection().
    */
   failureMessages?: boolean;
-  /** The caller reads only the chosen node (no totals or node indices): enables cachedChoice. */
+  /**
+   * The caller reads only the chosen node (no totals or node indices): enables the short cycle
+   * (cachedChoice), whose result object is reused by the next short cycle (read it before then).
+   */
   choiceOnly?: boolean;
 }
 
@@ -69,6 +73,9 @@ const NARROWED_OUT = -2;
 const CACHED_REJECTION = -3;
 /** Nodes filtered per batch: large enough to amortise calls, small enough for sampling. */
 const CHUNK = 512;
+/** Joins node-local keys into a cache entry's key. */
+const KEY_SEPARATOR = '\u0000';
+const NO_NODES = new Int32Array(0);
 
 export class Scheduler {
   readonly profile: Profile;
@@ -96,7 +103,7 @@ export class Scheduler {
   private readonly cachedScorePlugins: number;
   /** The node-local keys of the current pod, and their joins (the cache entry keys). */
   private readonly keyParts: string[] = [];
-  private readonly cacheKeys = new CompositeKeys('\u0000');
+  private readonly cacheKeys = new CompositeKeys(KEY_SEPARATOR);
   private readonly cache: NodeLocalCache;
   /** One score plugin's scores over the feasible nodes (reused across plugins and cycles). */
   private scoreScratch = new Float64Array(0);
@@ -105,8 +112,26 @@ export class Scheduler {
   private readonly choiceScratch = new ChoiceScratch();
   /** Filter plans by skipped filters (a bit each) and whether a cache entry answers node-local ones. */
   private readonly filterPlans = new Map<number, FilterPlan>();
-  /** Node-local plugins' PreFilter/PreScore results by key, for the replay's short cycle only. */
+  /** Node-local plugins' PreFilter results by key, for the replay's full cycles only. */
   private readonly nodeLocalResults: NodeLocalResults | null;
+  /** The short cycle's node-local results per pod shape; null when it cannot apply (see shortCycle). */
+  private readonly shapes: PodShapes | null;
+  /** Plugins that are not node-local, whose PreFilter (PreScore) the short cycle runs for each pod. */
+  private readonly perPodPreFilters: Plugin[];
+  private readonly perPodPreScores: Plugin[];
+  private readonly scorers: Set<Plugin>;
+  /** The short cycle's result, filled again by each (SchedulerOptions.choiceOnly). */
+  private readonly shortResult: PodResult = {
+    pod: '',
+    preFilter: { code: 'Success' },
+    feasibleNodes: [],
+    feasibleCount: 0,
+    filterFailures: {},
+    bestNodes: [''],
+    chosenNode: '',
+    chosenIndex: -1,
+    maxTotal: 0,
+  };
 
   constructor(profile: Profile, snapshot: Snapshot, options: SchedulerOptions) {
     this.profile = profile;
@@ -123,6 +148,24 @@ export class Scheduler {
     this.cachedScorePlugins = slots;
     this.cache = new NodeLocalCache(snapshot);
     this.nodeLocalResults = options.choiceOnly ? new NodeLocalResults(snapshot) : null;
+    const perPod = (p: Plugin) => p.nodeLocalKey === undefined;
+    const preFilterOrder = [...profile.preFilter];
+    for (const p of profile.filter) if (p.preFilter && !preFilterOrder.includes(p)) preFilterOrder.push(p);
+    this.perPodPreFilters = preFilterOrder.filter(perPod);
+    const preScoreOrder = [...profile.preScore];
+    for (const { plugin } of profile.score)
+      if (plugin.preScore && !preScoreOrder.includes(plugin)) preScoreOrder.push(plugin);
+    this.perPodPreScores = preScoreOrder.filter(perPod);
+    this.scorers = new Set(profile.score.map((s) => s.plugin));
+    // A filter or score plugin that is not node-local and cannot skip (no PreFilter/PreScore) always runs.
+    const shortCycleApplies =
+      options.choiceOnly === true &&
+      this.nodeLocal.length > 0 &&
+      profile.filter.every((p) => !perPod(p) || p.preFilter) &&
+      profile.score.every(({ plugin }) => !perPod(plugin) || plugin.preScore);
+    this.shapes = shortCycleApplies
+      ? new PodShapes(profile, snapshot, this.nodeLocal, this.scoreSlot, KEY_SEPARATOR)
+      : null;
   }
 
   /** The cache entry for this pod's node-local plugins, or null when there are none. */
@@ -155,6 +198,11 @@ export class Scheduler {
    * them is filtered, whatever percentageOfNodesToScore says.
    */
   scheduleOne(pod: PodInfo, only?: Int32Array, explain = this.options.explain): PodResult {
+    const short = this.shapes !== null && only === undefined && !explain;
+    if (short) {
+      const result = this.shortCycle(pod);
+      if (result) return result;
+    }
     const step = this.cycle(pod, only, explain, !explain, false).next();
     if (!step.done) throw new Error('an inline cycle asked for remote work');
     return step.value;
@@ -179,6 +227,67 @@ export class Scheduler {
   /** Whether a cycle over `nodeCount` candidates filters every one of them (no sampling stop). */
   filtersEveryNode(nodeCount: number): boolean {
     return numFeasibleNodesToFind(this.profile.percentageOfNodesToScore, nodeCount) >= nodeCount;
+  }
+
+  /**
+   * The replay's short cycle (src/engine/cached-choice.ts), or null when the full cycle must run: it
+   * applies when every filter and score plugin that runs for the pod is node-local (the others skip
+   * it in PreFilter and PreScore) and every node is scored. The node-local plugins' PreFilter and
+   * PreScore results come from the pod's shape; the decision, the generator's state and where the
+   * next walk starts are the full cycle's. Returning null leaves all three untouched.
+   */
+  private shortCycle(pod: PodInfo): PodResult | null {
+    const snap = this.snapshot;
+    const n = snap.nodeCount;
+    if (n < 2 || !this.filtersEveryNode(n)) return null;
+    const cycle: Cycle = { pod, snapshot: snap };
+    const shapes = this.shapes!;
+    const shape = shapes.of(cycle);
+    if (!shape.usable) return null;
+    for (const plugin of this.perPodPreFilters) {
+      const r = plugin.preFilter!(cycle);
+      if (r.code === SKIP) continue;
+      // A rejection (reported by the full cycle), a filter that runs, or a narrowing.
+      if (r.code !== SUCCESS || r.nodes || this.filterIndex.has(plugin)) return null;
+    }
+    for (const plugin of this.perPodPreScores) {
+      if (plugin.preScore!(cycle, NO_NODES).code !== SKIP && this.scorers.has(plugin)) return null;
+    }
+    const scoring = shapes.scoring(shape, cycle);
+    let entry = shape.entry;
+    if (entry !== null && shape.entryEpoch === this.cache.epoch) this.cache.touch(entry);
+    else {
+      entry = this.cache.entry(shape.key, this.cachedScorePlugins);
+      shape.entry = entry;
+      shape.entryEpoch = this.cache.epoch;
+    }
+    const scratch = this.choiceScratch;
+    const chosen = chooseCached(
+      {
+        cycle,
+        entry,
+        filters: shape.filters,
+        filterStates: shape.filterStates,
+        scoring,
+        start: this.nextStartNodeIndex % n,
+        rng: this.rng,
+        tieBreak: this.options.tieBreak,
+      },
+      scratch,
+    );
+    if (chosen < 0) return null;
+    // Every node was walked, as the full cycle would have.
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + n) % n;
+    this.cycleStamp++;
+    const chosenNode = snap.nodeNames[chosen];
+    const result = this.shortResult;
+    result.pod = pod.key;
+    result.feasibleCount = scratch.found;
+    result.bestNodes[0] = chosenNode;
+    result.chosenNode = chosenNode;
+    result.chosenIndex = chosen;
+    result.maxTotal = scratch.maxTotal;
+    return result;
   }
 
   /** PreFilter for `pod`, and what Filter needs: per-plugin states, candidates, the cache plan. */
@@ -392,31 +501,6 @@ export class Scheduler {
     const numCandidates = candidates ? candidates.length : nodeCount;
     const toFind = only ? numCandidates : numFeasibleNodesToFind(profile.percentageOfNodesToScore, numCandidates);
     const start = numCandidates > 0 ? this.nextStartNodeIndex % numCandidates : 0;
-    const { cachedFilters, cachedStates, active } = prepared;
-    if (entry && this.options.choiceOnly && !candidates && toFind >= numCandidates && active.length === 0) {
-      const choice = cachedChoice(
-        {
-          cycle,
-          profile,
-          entry,
-          filters: cachedFilters,
-          filterStates: cachedStates,
-          scoreSlot: this.scoreSlot,
-          start,
-          rng: this.rng,
-          tieBreak: this.options.tieBreak,
-          results: this.nodeLocalResults,
-        },
-        this.choiceScratch,
-      );
-      if (choice) {
-        // Every node was walked, as the full cycle would have.
-        this.nextStartNodeIndex = (this.nextStartNodeIndex + nodeCount) % nodeCount;
-        this.cycleStamp++;
-        return choice;
-      }
-    }
-    // The short way above builds its own result; the full cycle's starts here.
     const result = emptyResult(pod);
     if (prepared.narrowed) result.preFilterNodeNames = Array.from(prepared.narrowed, (n) => snap.nodeNames[n]);
     const feasible = new Int32Array(Math.min(toFind, numCandidates));

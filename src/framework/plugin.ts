@@ -9,7 +9,7 @@
 import type { Problem } from '../api/problem.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import type { Code } from './status.js';
+import { type Code, SKIP } from './status.js';
 
 export const MAX_NODE_SCORE = 100;
 
@@ -34,6 +34,12 @@ export interface PreScoreResult<S> {
   code: Code;
   state?: S;
 }
+
+/**
+ * A shared, frozen SKIP answer for PreFilter and PreScore: plugins that skip most pods return it
+ * instead of a new object per pod (the framework only reads results).
+ */
+export const SKIPPED: PreFilterResult<never> & PreScoreResult<never> = Object.freeze({ code: SKIP });
 
 export interface Plugin<F = unknown, S = unknown> {
   readonly name: string;
@@ -60,6 +66,13 @@ export interface Plugin<F = unknown, S = unknown> {
    * feasible nodes are known), and normalising all-zero raw scores must give every node one score.
    */
   nodeLocalKey?(cycle: Cycle): string;
+
+  /**
+   * With nodeLocalKey: true when the key depends on the pod's spec alone. Pods sharing one frozen
+   * spec object (src/api/shared-objects.ts, a CSV trace's rows) then share the key, and the engine
+   * may ask for it once per spec object.
+   */
+  readonly nodeLocalKeyBySpec?: boolean;
 
   /** `feasible` lists the node indices that passed every filter. */
   preScore?(cycle: Cycle, feasible: Int32Array): PreScoreResult<S>;

@@ -60,6 +60,80 @@ const podsArb: fc.Arbitrary<Pod[]> = fc
     })),
   );
 
+/**
+ * Pods of a few shapes the short cycle must hand back to the full cycle, or answer from one shape's
+ * results: spread constraints and pod anti-affinity (plugins that are not node-local), a node-name
+ * narrowing, preferred node affinity (normalised scores that are not all 0), and plain ones.
+ */
+const mixedPodsArb: fc.Arbitrary<Pod[]> = fc
+  .array(fc.record({ kind: fc.nat(5), cpuMilli: fc.constantFrom(100, 500, 1000), remove: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 40,
+  })
+  .map((list) =>
+    list.map((p, i): Pod => {
+      const spec: Pod['spec'] = {
+        containers: [{ name: 'c', resources: { requests: { cpu: `${p.cpuMilli}m`, memory: '256Mi' } } }],
+      };
+      if (p.kind === 1) {
+        spec.topologySpreadConstraints = [
+          {
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: { matchLabels: { app: 'web' } },
+          },
+        ];
+      } else if (p.kind === 2) {
+        spec.affinity = {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 50,
+                podAffinityTerm: {
+                  topologyKey: 'kubernetes.io/hostname',
+                  labelSelector: { matchLabels: { app: 'web' } },
+                },
+              },
+            ],
+          },
+        };
+      } else if (p.kind === 3) {
+        spec.affinity = {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-0', 'node-1'] }] },
+              ],
+            },
+          },
+        };
+      } else if (p.kind === 4) {
+        spec.affinity = {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 5,
+                preference: {
+                  matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['node-2'] }],
+                },
+              },
+            ],
+          },
+        };
+      }
+      return {
+        metadata: {
+          name: `pod-${i}`,
+          namespace: 'default',
+          labels: { app: p.kind % 2 === 0 ? 'web' : 'batch' },
+          annotations: (p.remove ? { remove: 'yes' } : {}) as Record<string, string>,
+        },
+        spec,
+      };
+    }),
+  );
+
 /** Schedules the pods in order (cordoning a node now and then), binding each chosen one and unbinding every pod marked `remove`. */
 function decisions(nodes: Node[], pods: Pod[], choiceOnly: boolean, tieBreak: TieBreak, seed: number): string[] {
   const snap = new Snapshot(makeCluster({ nodes }));
@@ -139,21 +213,40 @@ describe('cachedChoice', () => {
     );
   });
 
-  test('ChoiceTree: the top, its tie count, ties below a position and the k-th tie equal a scan of the leaves', () => {
+  test('choiceOnly decides as the full cycle for pods of mixed shapes, some of which only the full cycle can place', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ node: fc.nat(40), pass: fc.boolean(), value: fc.integer({ min: 0, max: 4 }) }), {
-          maxLength: 80,
+        nodesArb,
+        mixedPodsArb,
+        fc.nat(),
+        fc.constantFrom<TieBreak>('random', 'first'),
+        (nodes, pods, seed, tb) => {
+          assert.deepEqual(decisions(nodes, pods, true, tb, seed), decisions(nodes, pods, false, tb, seed));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('ChoiceTree: the top, its tie count, ties below a position and the k-th tie equal a scan of the leaves, whether set one by one or rebuilt', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ node: fc.nat(80), pass: fc.boolean(), value: fc.integer({ min: 0, max: 4 }) }), {
+          maxLength: 160,
         }),
-        fc.integer({ min: 1, max: 41 }),
-        (updates, n) => {
+        fc.integer({ min: 1, max: 81 }),
+        fc.nat(160),
+        (updates, n, rebuiltAfter) => {
           const tree = new ChoiceTree(n, 0);
           const leaves: number[] = new Array(n).fill(Number.NEGATIVE_INFINITY);
-          for (const u of updates) {
+          for (const [i, u] of updates.entries()) {
             const node = u.node % n;
-            tree.set(node, u.pass, u.value);
+            // The first updates as a full refresh does them: leaves only, then one rebuild.
+            tree.set(node, u.pass, u.value, i >= rebuiltAfter);
+            if (i + 1 === rebuiltAfter) tree.rebuild();
             leaves[node] = u.pass ? u.value : Number.NEGATIVE_INFINITY;
           }
+          if (rebuiltAfter > updates.length) tree.rebuild();
           const max = Math.max(...leaves);
           assert.equal(tree.passCount, leaves.filter((v) => v !== Number.NEGATIVE_INFINITY).length);
           if (max === Number.NEGATIVE_INFINITY) return;

@@ -8,15 +8,13 @@ import { Snapshot } from '../../src/snapshot/snapshot.js';
 import { makeCluster, makeNode, makePod } from '../helpers/cluster.js';
 
 describe('NodeLocalResults', () => {
-  test('pods with the same key share one PreFilter and PreScore run until the node set changes', () => {
+  test('pods with the same key share one PreFilter run until the node set changes', () => {
     const snap = new Snapshot(makeCluster({ nodes: [makeNode('n1')] }));
     let preFilters = 0;
-    let preScores = 0;
     const plugin: Plugin = {
       name: 'Counting',
       nodeLocalKey: (cycle) => cycle.pod.pod.metadata.labels?.size ?? '',
       preFilter: () => ({ code: SUCCESS, state: ++preFilters }),
-      preScore: () => ({ code: SUCCESS, state: ++preScores }),
     };
     const results = new NodeLocalResults(snap);
     const cycle = (name: string, size: string): Cycle => ({
@@ -26,11 +24,8 @@ describe('NodeLocalResults', () => {
     assert.equal(results.preFilter(plugin, cycle('a', 'small')).state, 1);
     assert.equal(results.preFilter(plugin, cycle('b', 'small')).state, 1, 'same key: the first result');
     assert.equal(results.preFilter(plugin, cycle('c', 'large')).state, 2);
-    assert.equal(results.preScore(plugin, cycle('d', 'small')).state, 1);
-    assert.equal(results.preScore(plugin, cycle('e', 'small')).state, 1);
     snap.addNode(makeNode('n2'));
     assert.equal(results.preFilter(plugin, cycle('f', 'small')).state, 3, 'a new node: PreFilter runs again');
-    assert.equal(results.preScore(plugin, cycle('g', 'small')).state, 2);
   });
 
   test('plugins without a node-local key run for every pod', () => {

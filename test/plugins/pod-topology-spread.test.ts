@@ -607,6 +607,19 @@ describe('PodTopologySpread system default constraints', () => {
     });
   });
 
+  test('a pod whose owner references and constraints are null (as read from a file) is not spread', () => {
+    const services: Service[] = [
+      { metadata: { name: 'api', namespace: 'default' }, spec: { selector: { app: 'api' } } },
+    ];
+    const p = pod('p', { app: 'web' });
+    const withNulls = {
+      ...p,
+      metadata: { ...p.metadata, ownerReferences: null },
+      spec: { ...p.spec, topologySpreadConstraints: null },
+    } as unknown as Pod;
+    assert.equal(runScore(cluster(nodes, bound('a1', 1), { services }), withNulls), 'Skip');
+  });
+
   test('Services that do not select the pod, or in another namespace, give nothing', () => {
     const services: Service[] = [
       { metadata: { name: 'api', namespace: 'default' }, spec: { selector: { app: 'api' } } },
