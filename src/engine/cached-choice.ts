@@ -18,9 +18,11 @@
 import type { Cycle, Plugin } from '../framework/plugin.js';
 import { MAX_NODE_SCORE } from '../framework/plugin.js';
 import { SUCCESS } from '../framework/status.js';
+import type { NodeChangeLog } from '../snapshot/node-change-log.js';
 import { ChoiceTree } from './choice-tree.js';
 import type { CacheEntry } from './node-local-cache.js';
 import type { Scoring } from './pod-shapes.js';
+import { Rejections } from './rejections.js';
 import type { Rng } from './rng.js';
 import type { TieBreak } from './scheduler.js';
 
@@ -38,6 +40,9 @@ export interface CachedChoiceInput {
   tieBreak: TieBreak;
 }
 
+/** What cachedRejections reads: the pod, its cache entry and the node-local filters that run. */
+export type RejectionInput = Pick<CachedChoiceInput, 'cycle' | 'entry' | 'filters' | 'filterStates'>;
+
 /** Reusable per-scheduler buffers and the trees of the cache entries. */
 export class ChoiceScratch {
   /** A one-node list and its score, for normalising a single node's score. */
@@ -53,7 +58,9 @@ export class ChoiceScratch {
   scores = new Float64Array(0);
   totals = new Float64Array(0);
   private readonly trees = new WeakMap<CacheEntry, ChoiceTree>();
-  /** The last choice's feasible count and top total. */
+  /** Per cache entry: every node's rejection, while no node passes (src/engine/rejections.ts). */
+  readonly rejections = new WeakMap<CacheEntry, Rejections>();
+  /** The last choice's feasible count (also when it returned -1) and top total. */
   found = 0;
   maxTotal = 0;
   /** Per node: the catch-up stamp that last evaluated it. */
@@ -103,7 +110,8 @@ export function chooseCached(input: CachedChoiceInput, scratch: ChoiceScratch): 
   const scoring = input.scoring;
   const tree = scratch.tree(input.entry, n, scoring.normalised.length);
   catchUp(input, scoring, tree, scratch);
-  // No feasible node (its message needs every rejection) or one (chosen without scoring): full path.
+  scratch.found = tree.passCount;
+  // No feasible node (see cachedRejections) or one (chosen without scoring): not a choice here.
   if (tree.passCount < 2) return -1;
 
   let constant = 0;
@@ -134,27 +142,58 @@ export function chooseCached(input: CachedChoiceInput, scratch: ChoiceScratch): 
   return chosen;
 }
 
+/**
+ * When no node passes the cache entry's filters: every node's rejection, brought up to the
+ * snapshot, for the message and for preemption; null when they do not agree that no node passes
+ * (the caller then walks every node again).
+ */
+export function cachedRejections(input: RejectionInput, scratch: ChoiceScratch): Rejections | null {
+  const snap = input.cycle.snapshot;
+  const n = snap.nodeCount;
+  if (n === 0) return null;
+  scratch.fit(n);
+  let rejections = scratch.rejections.get(input.entry);
+  if (!rejections || rejections.nodeCount !== n) {
+    rejections = new Rejections(n);
+    scratch.rejections.set(input.entry, rejections);
+  }
+  const count = staleNodes(snap.nodeChanges, rejections.position, n, scratch);
+  const { cycle, filters, filterStates } = input;
+  if (count > 0) rejections.refresh(cycle, filters, filterStates, scratch.stale, count, scratch.alive, scratch.codes);
+  rejections.position = snap.nodeChanges.end;
+  return rejections.passing === 0 ? rejections : null;
+}
+
 /** Brings the tree up to the snapshot: the nodes changed since it last looked, or every node. */
 function catchUp(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree, scratch: ChoiceScratch): void {
   const log = input.cycle.snapshot.nodeChanges;
-  const stale = scratch.stale;
-  let count = 0;
   const all = tree.position < log.base;
-  if (all) {
-    for (let node = 0; node < tree.nodeCount; node++) stale[count++] = node;
-  } else {
-    // A node changed several times since is evaluated once.
-    const stamp = scratch.nextStamp(tree.nodeCount);
-    const seen = scratch.seen;
-    for (let at = tree.position; at < log.end; at++) {
-      const node = log.at(at);
-      if (seen[node] === stamp) continue;
-      seen[node] = stamp;
-      stale[count++] = node;
-    }
-  }
+  const count = staleNodes(log, tree.position, tree.nodeCount, scratch);
   if (count > 0) refreshNodes(input, scoring, tree, scratch, count, all);
   tree.position = log.end;
+}
+
+/**
+ * Writes to `scratch.stale` the nodes changed since log position `position`, each once, or every
+ * node when the log no longer reaches back that far; returns how many.
+ */
+function staleNodes(log: NodeChangeLog, position: number, n: number, scratch: ChoiceScratch): number {
+  const stale = scratch.stale;
+  let count = 0;
+  if (position < log.base) {
+    for (let node = 0; node < n; node++) stale[count++] = node;
+    return count;
+  }
+  // A node changed several times since is evaluated once.
+  const stamp = scratch.nextStamp(n);
+  const seen = scratch.seen;
+  for (let at = position; at < log.end; at++) {
+    const node = log.at(at);
+    if (seen[node] === stamp) continue;
+    seen[node] = stamp;
+    stale[count++] = node;
+  }
+  return count;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Profile } from '../framework/profile.js';
 import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { ChoiceScratch, chooseCached } from './cached-choice.js';
+import { ChoiceScratch, cachedRejections, chooseCached, type RejectionInput } from './cached-choice.js';
 import { CompositeKeys } from './composite-keys.js';
 import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
@@ -262,20 +262,24 @@ export class Scheduler {
       shape.entryEpoch = this.cache.epoch;
     }
     const scratch = this.choiceScratch;
-    const chosen = chooseCached(
-      {
-        cycle,
-        entry,
-        filters: shape.filters,
-        filterStates: shape.filterStates,
-        scoring,
-        start: this.nextStartNodeIndex % n,
-        rng: this.rng,
-        tieBreak: this.options.tieBreak,
-      },
-      scratch,
-    );
-    if (chosen < 0) return null;
+    const input = {
+      cycle,
+      entry,
+      filters: shape.filters,
+      filterStates: shape.filterStates,
+      scoring,
+      start: this.nextStartNodeIndex % n,
+      rng: this.rng,
+      tieBreak: this.options.tieBreak,
+    };
+    const chosen = chooseCached(input, scratch);
+    if (chosen < 0) {
+      if (scratch.found > 0 || this.options.failureMessages === false) return null;
+      const rejected = this.shortRejection(input);
+      // Every node was walked, as the full cycle would have: the next walk starts where this one did.
+      if (rejected) this.nextStartNodeIndex %= n;
+      return rejected;
+    }
     // Every node was walked, as the full cycle would have.
     this.nextStartNodeIndex = (this.nextStartNodeIndex + n) % n;
     this.cycleStamp++;
@@ -287,6 +291,30 @@ export class Scheduler {
     result.chosenNode = chosenNode;
     result.chosenIndex = chosen;
     result.maxTotal = scratch.maxTotal;
+    return result;
+  }
+
+  /**
+   * The answer when no node passes the node-local filters that ran over every node: what the second
+   * walk of the full cycle would report (its message, and each node's rejection for lastRejection
+   * and preemption), from the cache entry's rejections kept current by cachedRejections; null when
+   * they disagree and the walk must run.
+   */
+  private shortRejection(input: RejectionInput): PodResult | null {
+    const rejections = cachedRejections(input, this.choiceScratch);
+    if (!rejections) return null;
+    const n = rejections.nodeCount;
+    this.ensureNodeArrays(n);
+    this.cycleStamp++;
+    const profileIndex = input.filters.map((p) => this.filterIndex.get(p)!);
+    for (let node = 0; node < n; node++) {
+      this.failedPlugin[node] = profileIndex[rejections.filter[node]];
+      this.failedCode[node] = rejections.code[node];
+      this.evaluatedStamp[node] = this.cycleStamp;
+    }
+    const result = emptyResult(input.cycle.pod);
+    rejections.message ??= summarizeCounts(n, rejections.counts);
+    result.message = rejections.message;
     return result;
   }
 
@@ -551,7 +579,14 @@ export class Scheduler {
       return result;
     }
     if (found === 0 && entry) {
-      // Which plugin rejected each node (for the message and for preemption) needs the full walk.
+      // Which plugin rejected each node (for the message and for preemption): kept per cache entry
+      // when only node-local filters ran over every node, else from a second walk without the cache.
+      const nodeLocalOnly = !explain && !only && !candidates && prepared.active.length === 0;
+      if (nodeLocalOnly && this.options.failureMessages !== false) {
+        const { cachedFilters: filters, cachedStates: filterStates } = prepared;
+        const rejected = this.shortRejection({ cycle, entry, filters, filterStates });
+        if (rejected) return rejected;
+      }
       this.nextStartNodeIndex = startIndex;
       return yield* this.cycle(pod, only, explain, false, remote);
     }

@@ -185,6 +185,62 @@ function decisionsSwitchingSeed(
   return out;
 }
 
+/** Pods of few shapes, often too large for some or every node: the same shape fails again after nodes change. */
+const largePodsArb: fc.Arbitrary<Pod[]> = fc
+  .array(
+    fc.record({
+      cpuMilli: fc.constantFrom(500, 3000, 6000),
+      memMi: fc.constantFrom(256, 8192),
+      tolerate: fc.boolean(),
+      remove: fc.boolean(),
+    }),
+    { minLength: 10, maxLength: 60 },
+  )
+  .map((list) =>
+    list.map((p, i) => ({
+      metadata: {
+        name: `pod-${i}`,
+        namespace: 'default',
+        annotations: (p.remove ? { remove: 'yes' } : {}) as Record<string, string>,
+      },
+      spec: {
+        containers: [{ name: 'c', resources: { requests: { cpu: `${p.cpuMilli}m`, memory: `${p.memMi}Mi` } } }],
+        tolerations: p.tolerate ? [{ key: 'spot', operator: 'Exists' as const }] : [],
+      },
+    })),
+  );
+
+/**
+ * For each pod no node takes: its message and every node's rejection code, from `s` (which keeps
+ * rejections per cache entry, src/engine/rejections.ts) and from a walk over every node without any
+ * cache (an explained cycle of a second Scheduler over the same snapshot). Pods placed are bound,
+ * some unbound again and nodes cordoned as in `decisions`, so the rejections must follow the changes.
+ */
+function rejections(nodes: Node[], pods: Pod[], choiceOnly: boolean): { kept: string[]; walked: string[] } {
+  const snap = new Snapshot(makeCluster({ nodes }));
+  const s = new Scheduler(profile, snap, { tieBreak: 'first', seed: 1, explain: false, choiceOnly });
+  const walk = new Scheduler(profile, snap, { tieBreak: 'first', seed: 1, explain: false });
+  const codes = (sched: Scheduler) => Array.from({ length: nodes.length }, (_, n) => sched.lastRejection(n) ?? '-');
+  const kept: string[] = [];
+  const walked: string[] = [];
+  let previous: ReturnType<Snapshot['podInfo']> | null = null;
+  for (const [i, pod] of pods.entries()) {
+    const info = snap.podInfo(pod);
+    const r = s.scheduleOne(info);
+    if (r.chosenNode === undefined) {
+      kept.push(`${r.message} ${codes(s).join(',')}`);
+      const reference = walk.scheduleOne(info, undefined, true);
+      walked.push(`${reference.message} ${codes(walk).join(',')}`);
+      continue;
+    }
+    snap.bind(info, snap.nodeIndex.get(r.chosenNode)!);
+    if (previous && pod.metadata.annotations?.remove) snap.unbind(previous);
+    if (i % 7 === 6) snap.setUnschedulable(i % nodes.length, i % 2 === 0);
+    previous = info;
+  }
+  return { kept, walked };
+}
+
 describe('cachedChoice', () => {
   test('a reseeded Scheduler decides as a new one with that seed over the same snapshot (its caches kept)', () => {
     fc.assert(
@@ -225,6 +281,16 @@ describe('cachedChoice', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  test("an unschedulable pod's message and each node's rejection equal a walk over every node without caches, as nodes change", () => {
+    fc.assert(
+      fc.property(nodesArb, largePodsArb, fc.boolean(), (nodes, pods, choiceOnly) => {
+        const { kept, walked } = rejections(nodes, pods, choiceOnly);
+        assert.deepEqual(kept, walked);
+      }),
+      { numRuns: 300 },
     );
   });
 
