@@ -36,29 +36,37 @@ const nodesArb: fc.Arbitrary<Node[]> = fc
     })),
   );
 
-const podsArb: fc.Arbitrary<Pod[]> = fc
-  .array(
-    fc.record({
-      cpuMilli: fc.constantFrom(0, 100, 500, 1000, 3000),
-      memMi: fc.constantFrom(0, 256, 1024, 4096),
-      tolerate: fc.boolean(),
-      remove: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 40 },
-  )
-  .map((list) =>
-    list.map((p, i) => ({
-      metadata: {
-        name: `pod-${i}`,
-        namespace: 'default',
-        annotations: (p.remove ? { remove: 'yes' } : {}) as Record<string, string>,
-      },
-      spec: {
-        containers: [{ name: 'c', resources: { requests: { cpu: `${p.cpuMilli}m`, memory: `${p.memMi}Mi` } } }],
-        tolerations: p.tolerate ? [{ key: 'spot', operator: 'Exists' as const }] : [],
-      },
-    })),
-  );
+/** Pods of the given cpu and memory requests, some tolerating the spot taint, some to be removed later. */
+function plainPodsArb(cpuMilli: number[], memMi: number[], length: { minLength: number; maxLength: number }) {
+  return fc
+    .array(
+      fc.record({
+        cpuMilli: fc.constantFrom(...cpuMilli),
+        memMi: fc.constantFrom(...memMi),
+        tolerate: fc.boolean(),
+        remove: fc.boolean(),
+      }),
+      length,
+    )
+    .map((list): Pod[] =>
+      list.map((p, i) => ({
+        metadata: {
+          name: `pod-${i}`,
+          namespace: 'default',
+          annotations: (p.remove ? { remove: 'yes' } : {}) as Record<string, string>,
+        },
+        spec: {
+          containers: [{ name: 'c', resources: { requests: { cpu: `${p.cpuMilli}m`, memory: `${p.memMi}Mi` } } }],
+          tolerations: p.tolerate ? [{ key: 'spot', operator: 'Exists' as const }] : [],
+        },
+      })),
+    );
+}
+
+const podsArb = plainPodsArb([0, 100, 500, 1000, 3000], [0, 256, 1024, 4096], { minLength: 1, maxLength: 40 });
+
+/** Pods of few shapes, often too large for some or every node: the same shape fails again after nodes change. */
+const largePodsArb = plainPodsArb([500, 3000, 6000], [256, 8192], { minLength: 10, maxLength: 60 });
 
 /**
  * Pods of a few shapes the short cycle must hand back to the full cycle, or answer from one shape's
@@ -184,31 +192,6 @@ function decisionsSwitchingSeed(
   }
   return out;
 }
-
-/** Pods of few shapes, often too large for some or every node: the same shape fails again after nodes change. */
-const largePodsArb: fc.Arbitrary<Pod[]> = fc
-  .array(
-    fc.record({
-      cpuMilli: fc.constantFrom(500, 3000, 6000),
-      memMi: fc.constantFrom(256, 8192),
-      tolerate: fc.boolean(),
-      remove: fc.boolean(),
-    }),
-    { minLength: 10, maxLength: 60 },
-  )
-  .map((list) =>
-    list.map((p, i) => ({
-      metadata: {
-        name: `pod-${i}`,
-        namespace: 'default',
-        annotations: (p.remove ? { remove: 'yes' } : {}) as Record<string, string>,
-      },
-      spec: {
-        containers: [{ name: 'c', resources: { requests: { cpu: `${p.cpuMilli}m`, memory: `${p.memMi}Mi` } } }],
-        tolerations: p.tolerate ? [{ key: 'spot', operator: 'Exists' as const }] : [],
-      },
-    })),
-  );
 
 /**
  * For each pod no node takes: its message and every node's rejection code, from `s` (which keeps
