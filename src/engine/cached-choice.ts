@@ -16,11 +16,11 @@
 // empty list: node-local plugins' scores depend on the node alone, and the other plugins must answer
 // SKIP for this path to apply.
 import type { Cycle, Plugin } from '../framework/plugin.js';
-import { MAX_NODE_SCORE } from '../framework/plugin.js';
 import { SUCCESS } from '../framework/status.js';
 import type { NodeChangeLog } from '../snapshot/node-change-log.js';
 import { ChoiceTree } from './choice-tree.js';
 import type { CacheEntry } from './node-local-cache.js';
+import { checkedScore, filterCodes, rawScores } from './plugin-calls.js';
 import type { Scoring } from './pod-shapes.js';
 import { Rejections } from './rejections.js';
 import type { Rng } from './rng.js';
@@ -122,7 +122,7 @@ export function chooseCached(input: CachedChoiceInput, scratch: ChoiceScratch): 
       scratch.oneScore[0] = 0;
       scratch.one[0] = tree.kthTie(1);
       e.plugin.normalizeScore!(input.cycle, e.state, scratch.one, scratch.oneScore);
-      e.allZero = checked(e.plugin, scratch.oneScore[0]);
+      e.allZero = checkedScore(e.plugin, scratch.oneScore[0]);
     }
     constant += e.allZero * e.weight;
   }
@@ -220,8 +220,7 @@ function refreshNodes(
   for (let c = 0; c < input.filters.length && survivors > 0; c++) {
     const plugin = input.filters[c];
     const state = input.filterStates[c];
-    if (plugin.filterBatch) plugin.filterBatch(cycle, state, alive, survivors, codes);
-    else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, state, alive[i]);
+    filterCodes(cycle, plugin, state, alive, survivors, codes);
     let kept = 0;
     for (let i = 0; i < survivors; i++) if (codes[i] === SUCCESS) alive[kept++] = alive[i];
     survivors = kept;
@@ -229,7 +228,7 @@ function refreshNodes(
   sums.fill(0, 0, survivors);
   for (const { plugin, weight, state } of scoring.summed) {
     rawScores(cycle, plugin, state, alive, survivors, fresh);
-    for (let i = 0; i < survivors; i++) sums[i] += checked(plugin, fresh[i]) * weight;
+    for (let i = 0; i < survivors; i++) sums[i] += checkedScore(plugin, fresh[i]) * weight;
   }
   for (const { plugin, state, column } of scoring.normalised) {
     rawScores(cycle, plugin, state, alive, survivors, fresh);
@@ -270,7 +269,7 @@ function walkChoice(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree
   for (const { plugin, weight, state, column } of scoring.normalised) {
     for (let i = 0; i < found; i++) scores[i] = tree.raw(column, feasible[i]);
     plugin.normalizeScore!(cycle, state, feasible, scores);
-    for (let i = 0; i < found; i++) totals[i] += checked(plugin, scores[i]) * weight;
+    for (let i = 0; i < found; i++) totals[i] += checkedScore(plugin, scores[i]) * weight;
   }
   let max = Number.NEGATIVE_INFINITY;
   let ties = 0;
@@ -296,21 +295,4 @@ function walkChoice(input: CachedChoiceInput, scoring: Scoring, tree: ChoiceTree
   scratch.found = found;
   scratch.maxTotal = max;
   return chosen;
-}
-
-function rawScores(
-  cycle: Cycle,
-  plugin: Plugin,
-  state: unknown,
-  nodes: Int32Array,
-  count: number,
-  out: Float64Array,
-): void {
-  if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, nodes, count, out);
-  else for (let i = 0; i < count; i++) out[i] = plugin.score!(cycle, state, nodes[i]);
-}
-
-function checked(plugin: Plugin, s: number): number {
-  if (s < 0 || s > MAX_NODE_SCORE) throw new Error(`plugin ${plugin.name} returned score ${s}, outside 0..100`);
-  return s;
 }

@@ -9,6 +9,7 @@
 // reasons depend on the node and the shape alone, and every change of a node is logged.
 import type { Cycle, Plugin } from '../framework/plugin.js';
 import { SUCCESS } from '../framework/status.js';
+import { filterCodes } from './plugin-calls.js';
 
 /** A node that passes every filter: it has no rejection. */
 export const PASSES = -1;
@@ -57,8 +58,7 @@ export class Rejections {
     for (let c = 0; c < filters.length && survivors > 0; c++) {
       const plugin = filters[c];
       const state = states[c];
-      if (plugin.filterBatch) plugin.filterBatch(cycle, state, alive, survivors, codes);
-      else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, state, alive[i]);
+      filterCodes(cycle, plugin, state, alive, survivors, codes);
       let kept = 0;
       for (let i = 0; i < survivors; i++) {
         const node = alive[i];

@@ -14,6 +14,7 @@ import { CompositeKeys } from './composite-keys.js';
 import type { Prepared, RemoteReply, RemoteRequest, ScoreStates } from './cycle-steps.js';
 import { type CacheEntry, NodeLocalCache } from './node-local-cache.js';
 import { NodeLocalResults } from './node-local-results.js';
+import { checkedScore, filterCodes, rawScores } from './plugin-calls.js';
 import { PodShapes } from './pod-shapes.js';
 import type { FilterFailure, NodeScore, PodResult } from './result.js';
 import { Rng } from './rng.js';
@@ -431,8 +432,7 @@ export class Scheduler {
       let survivors = staleCount;
       for (let c = 0; c < cachedFilters.length && survivors > 0; c++) {
         const plugin = cachedFilters[c];
-        if (plugin.filterBatch) plugin.filterBatch(cycle, cachedStates[c], stale, survivors, codes);
-        else for (let i = 0; i < survivors; i++) codes[i] = plugin.filter!(cycle, cachedStates[c], stale[i]);
+        filterCodes(cycle, plugin, cachedStates[c], stale, survivors, codes);
         let kept = 0;
         for (let i = 0; i < survivors; i++) if (codes[i] === SUCCESS) stale[kept++] = stale[i];
         survivors = kept;
@@ -450,8 +450,7 @@ export class Scheduler {
     for (let a = 0; a < active.length && alive > 0; a++) {
       const plugin = active[a];
       const state = activeStates[a];
-      if (plugin.filterBatch) plugin.filterBatch(cycle, state, chunk, alive, codes);
-      else for (let i = 0; i < alive; i++) codes[i] = plugin.filter!(cycle, state, chunk[i]);
+      filterCodes(cycle, plugin, state, chunk, alive, codes);
       let kept = 0;
       for (let i = 0; i < alive; i++) {
         const node = chunk[i];
@@ -685,8 +684,7 @@ export class Scheduler {
     const plugin = this.profile.score[j].plugin;
     const slot = entry ? this.scoreSlot[j] : -1;
     if (entry && slot >= 0) this.cachedScores(cycle, plugin, state, feasible, scores, entry, slot);
-    else if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, feasible, feasible.length, scores);
-    else for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score!(cycle, state, feasible[i]);
+    else rawScores(cycle, plugin, state, feasible, feasible.length, scores);
   }
 
   /**
@@ -830,12 +828,9 @@ export class Scheduler {
       for (const j of combined) {
         const { plugin, weight } = this.profile.score[j];
         const state = states.get(plugin);
-        if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, stale, staleCount, fresh);
-        else for (let i = 0; i < staleCount; i++) fresh[i] = plugin.score!(cycle, state, stale[i]);
+        rawScores(cycle, plugin, state, stale, staleCount, fresh);
         for (let i = 0; i < staleCount; i++) {
-          const s = fresh[i];
-          if (s < 0 || s > MAX_NODE_SCORE) throw new Error(`plugin ${plugin.name} returned score ${s}, outside 0..100`);
-          partial[stale[i]] += s * weight;
+          partial[stale[i]] += checkedScore(plugin, fresh[i]) * weight;
         }
       }
       for (let i = 0; i < staleCount; i++) stamp[stale[i]] = generation[stale[i]] + 1;
@@ -860,8 +855,7 @@ export class Scheduler {
     const staleCount = collectStale(feasible, feasible.length, stamp, generation, stale);
     if (staleCount > 0) {
       const fresh = this.staleScores;
-      if (plugin.scoreBatch) plugin.scoreBatch(cycle, state, stale, staleCount, fresh);
-      else for (let i = 0; i < staleCount; i++) fresh[i] = plugin.score!(cycle, state, stale[i]);
+      rawScores(cycle, plugin, state, stale, staleCount, fresh);
       for (let i = 0; i < staleCount; i++) {
         raw[stale[i]] = fresh[i];
         stamp[stale[i]] = generation[stale[i]] + 1;
