@@ -32,11 +32,6 @@ function hashOf(namespace: string, name: string): number {
   return finish(hashChars(Math.imul(hashChars(0x811c9dc5, namespace) ^ SLASH, 0x01000193), name));
 }
 
-/** The hash of a key that is already `namespace/name`: the same as hashOf(namespace, name). */
-function hashOfKey(key: string): number {
-  return finish(hashChars(0x811c9dc5, key));
-}
-
 function namespaceOf(sp: SimPod): string {
   return sp.pod.metadata.namespace ?? 'default';
 }
@@ -77,18 +72,10 @@ export class LivePods {
     }
   }
 
-  /** The live pod whose key (`namespace/name`) is `key`. */
+  /** The live pod whose key (`namespace/name`) is `key` (neither part can hold a '/'). */
   getKey(key: string): SimPod | undefined {
-    const h = hashOfKey(key);
-    const table = this.table;
-    const mask = (table.length >> 1) - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const ref = table[2 * i + 1];
-      if (ref === EMPTY) return undefined;
-      if (ref === REMOVED || table[2 * i] !== h) continue;
-      const sp = this.pods[ref]!;
-      if (sp.key === key) return sp;
-    }
+    const slash = key.indexOf('/');
+    return this.get(key.slice(0, slash), key.slice(slash + 1));
   }
 
   /** Adds a pod whose key is not live (the caller checks). */
