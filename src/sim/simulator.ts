@@ -330,7 +330,7 @@ export class Simulator implements ControllerHost {
     const out: SimPod[] = [];
     for (const sp of this.pods.inCreationOrder())
       if (!sp.daemon && sp.attempts > 0 && (sp.state === 'unschedulable' || sp.state === 'backoff')) out.push(sp);
-    return out.sort((a, b) => a.id - b.id);
+    return out;
   }
 
   /** A running pod by key. */
