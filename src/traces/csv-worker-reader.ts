@@ -6,7 +6,7 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { InputError } from '../api/problem.js';
 import type { Labels } from '../api/types.js';
-import { OWNER_API_VERSIONS, readCsvHeader } from './csv.js';
+import { controllerOwner, readCsvHeader } from './csv.js';
 import {
   BEAT,
   CLOSED,
@@ -165,8 +165,7 @@ export class CsvWorkerReader implements TraceReader {
     }
     const kind = metas[i++] as string;
     const name = metas[i++] as string;
-    // Field by field as the row parser makes it.
-    const owner = kind === '' ? undefined : [{ apiVersion: OWNER_API_VERSIONS[kind], kind, name, controller: true }];
+    const owner = kind === '' ? undefined : [controllerOwner(kind, name)];
     this.meta = i;
     this.pods.defineMeta(id, labels, owner);
   }

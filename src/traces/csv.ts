@@ -34,6 +34,11 @@ export const OWNER_API_VERSIONS: Record<string, string> = {
   ReplicationController: 'v1',
 };
 
+/** The controller ownerReference the owner column `Kind/name` stands for (Kind in OWNER_API_VERSIONS). */
+export function controllerOwner(kind: string, name: string): OwnerReference {
+  return { apiVersion: OWNER_API_VERSIONS[kind], kind, name, controller: true };
+}
+
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Splits one CSV record (RFC 4180 quoting; no newlines inside fields). Null when a quote is left open. */
@@ -436,7 +441,7 @@ export class CsvRowParser {
           `expected Kind/name with Kind one of ${Object.keys(OWNER_API_VERSIONS).join(', ')}, got ${JSON.stringify(ownerText)}`,
         );
       } else {
-        owner = { apiVersion: OWNER_API_VERSIONS[kind], kind, name, controller: true };
+        owner = controllerOwner(kind, name);
       }
     }
     return {

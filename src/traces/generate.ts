@@ -5,7 +5,7 @@
 // gated pod, and a node that is added, cordoned, uncordoned and fails, to exercise the simulator.
 import type { Pod } from '../api/types.js';
 import { Rng } from '../engine/rng.js';
-import { OWNER_API_VERSIONS } from './csv.js';
+import { controllerOwner } from './csv.js';
 import type { TraceEvent } from './events.js';
 import type { TraceFormat } from './reader.js';
 
@@ -167,9 +167,7 @@ function rowPod(r: PodRow): Pod {
       name: r.name,
       namespace: r.namespace,
       labels: r.labels,
-      ownerReferences: [
-        { apiVersion: OWNER_API_VERSIONS[r.ownerKind], kind: r.ownerKind, name: r.ownerName, controller: true },
-      ],
+      ownerReferences: [controllerOwner(r.ownerKind, r.ownerName)],
     },
     spec: {
       containers: [
