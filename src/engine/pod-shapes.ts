@@ -9,7 +9,7 @@
 import { isSharedFrozen } from '../api/shared-objects.js';
 import type { PodSpec } from '../api/types.js';
 import type { Cycle, Plugin } from '../framework/plugin.js';
-import type { Profile } from '../framework/profile.js';
+import { type Profile, preFilterOrder, preScoreOrder } from '../framework/profile.js';
 import { SKIP, SUCCESS } from '../framework/status.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { CacheEntry } from './node-local-cache.js';
@@ -82,9 +82,7 @@ export class PodShapes {
     private readonly separator: string,
   ) {
     this.nodeLocal = nodeLocal;
-    const order = [...profile.preFilter];
-    for (const plugin of profile.filter) if (plugin.preFilter && !order.includes(plugin)) order.push(plugin);
-    this.preFilters = order.filter((p) => p.nodeLocalKey !== undefined);
+    this.preFilters = preFilterOrder(profile).filter((p) => p.nodeLocalKey !== undefined);
     this.bySpec = nodeLocal.every((p) => p.nodeLocalKeyBySpec === true) ? new WeakMap() : null;
   }
 
@@ -162,9 +160,7 @@ export class PodShapes {
 
   /** Node-local plugins with a PreScore, each once, in the order the cycle runs PreScore. */
   private preScoreOrder(): Plugin[] {
-    const run = [...this.profile.preScore];
-    for (const { plugin } of this.profile.score) if (plugin.preScore && !run.includes(plugin)) run.push(plugin);
-    return run.filter((p) => p.nodeLocalKey !== undefined && p.preScore);
+    return preScoreOrder(this.profile).filter((p) => p.nodeLocalKey !== undefined && p.preScore);
   }
 
   private build(cycle: Cycle, key: string): PodShape {

@@ -5,7 +5,7 @@
 // is built only when asked for.
 import type { Cycle, Plugin } from '../framework/plugin.js';
 import { MAX_NODE_SCORE } from '../framework/plugin.js';
-import type { Profile } from '../framework/profile.js';
+import { type Profile, preFilterOrder, preScoreOrder } from '../framework/profile.js';
 import { type Code, codeName, SKIP, SUCCESS, UNSCHEDULABLE_AND_UNRESOLVABLE } from '../framework/status.js';
 import type { PodInfo } from '../snapshot/pod-info.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -150,13 +150,8 @@ export class Scheduler {
     this.cache = new NodeLocalCache(snapshot);
     this.nodeLocalResults = options.choiceOnly ? new NodeLocalResults(snapshot) : null;
     const perPod = (p: Plugin) => p.nodeLocalKey === undefined;
-    const preFilterOrder = [...profile.preFilter];
-    for (const p of profile.filter) if (p.preFilter && !preFilterOrder.includes(p)) preFilterOrder.push(p);
-    this.perPodPreFilters = preFilterOrder.filter(perPod);
-    const preScoreOrder = [...profile.preScore];
-    for (const { plugin } of profile.score)
-      if (plugin.preScore && !preScoreOrder.includes(plugin)) preScoreOrder.push(plugin);
-    this.perPodPreScores = preScoreOrder.filter(perPod);
+    this.perPodPreFilters = preFilterOrder(profile).filter(perPod);
+    this.perPodPreScores = preScoreOrder(profile).filter(perPod);
     this.scorers = new Set(profile.score.map((s) => s.plugin));
     // A filter or score plugin that is not node-local and cannot skip (no PreFilter/PreScore) always runs.
     const shortCycleApplies =

@@ -45,6 +45,20 @@ export interface Profile {
   plugins: Map<string, Plugin>;
 }
 
+/** Plugins whose PreFilter a cycle runs, in its order: profile.preFilter, then Filter plugins with a PreFilter outside it. */
+export function preFilterOrder(profile: Profile): Plugin[] {
+  const order = [...profile.preFilter];
+  for (const plugin of profile.filter) if (plugin.preFilter && !order.includes(plugin)) order.push(plugin);
+  return order;
+}
+
+/** Plugins whose PreScore a cycle runs, in its order: profile.preScore, then Score plugins with a PreScore outside it. */
+export function preScoreOrder(profile: Profile): Plugin[] {
+  const order = [...profile.preScore];
+  for (const { plugin } of profile.score) if (plugin.preScore && !order.includes(plugin)) order.push(plugin);
+  return order;
+}
+
 export interface DefaultPluginList {
   readonly name: string;
   readonly weight?: number;
